@@ -1,0 +1,121 @@
+/* data.c: finding and reading the data files. */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kn_private.h"
+
+#ifndef KN_DATADIR
+#define KN_DATADIR "/usr/local/share/kiennghi"
+#endif
+
+static char datadir[PATH_MAX];
+
+const char *
+kn_data_dir(void)
+{
+	char exe[PATH_MAX], *slash;
+	struct kn_buf try = KN_BUF_INIT;
+	const char *env;
+	struct stat st;
+	ssize_t n;
+
+	if (datadir[0] != '\0')
+		return datadir;
+	if ((env = getenv("KN_DATA")) != NULL && *env != '\0') {
+		snprintf(datadir, sizeof(datadir), "%s", env);
+		return datadir;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			/* A checkout: bin/ beside data/. */
+			kn_buf_addf(&try, "%s/../data/fields.csv", exe);
+			if (stat(kn_buf_str(&try), &st) == 0 &&
+			    try.len - 11 < sizeof(datadir)) {
+				memcpy(datadir, try.data, try.len - 11);
+				datadir[try.len - 11] = '\0';
+			}
+			kn_buf_free(&try);
+			if (datadir[0] != '\0')
+				return datadir;
+		}
+	}
+	snprintf(datadir, sizeof(datadir), "%s", KN_DATADIR);
+	return datadir;
+}
+
+int
+kn_data_path(struct kn_buf *out, const char *name)
+{
+	return kn_buf_addf(out, "%s/%s", kn_data_dir(), name);
+}
+
+void
+kn_table_free(struct kn_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		kn_record_free(t->rows[i]);
+	free(t->rows);
+	free(t->path);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+kn_table_load(struct kn_table *t, const char *path,
+    const char *const *required, struct kn_error *err)
+{
+	struct kn_reader *rd;
+	struct kn_record *r, **rows;
+	size_t cap = 0;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((t->path = strdup(path)) == NULL) {
+		kn_error_set(err, KN_ENOMEM, path, 0, "out of memory");
+		return -1;
+	}
+	if ((rd = kn_reader_open(t->path, NULL, err)) == NULL)
+		goto fail;
+	while ((rc = kn_reader_next(rd, &r, err)) == KN_READ_RECORD) {
+		const char *const *k;
+
+		for (k = required; k != NULL && *k != NULL; k++)
+			if (!kn_record_has(r, *k)) {
+				kn_error_set(err, KN_EDATA, t->path,
+				    kn_record_line(r), "no \"%s\" column", *k);
+				kn_record_free(r);
+				goto fail_rd;
+			}
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((rows = realloc(t->rows, cap * sizeof(*rows))) ==
+			    NULL) {
+				kn_record_free(r);
+				kn_error_set(err, KN_ENOMEM, t->path, 0,
+				    "out of memory");
+				goto fail_rd;
+			}
+			t->rows = rows;
+		}
+		t->rows[t->n++] = r;
+	}
+	if (rc != KN_READ_END) {
+		if (err != NULL)
+			err->code = KN_EDATA;
+		goto fail_rd;
+	}
+	kn_reader_close(rd);
+	return 0;
+fail_rd:
+	kn_reader_close(rd);
+fail:
+	kn_table_free(t);
+	return -1;
+}

@@ -1,0 +1,278 @@
+/*
+ * date.c: parsing the dates communes write, and day-number arithmetic
+ * (Howard Hinnant's civil-from-days algorithms).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kn_private.h"
+
+#define EXCEL_MIN 32874L	/* 1990-01-01 */
+#define EXCEL_MAX 73050L	/* 2099-12-31 */
+#define EXCEL_EPOCH -25569L	/* 1899-12-30 as a day number */
+
+long
+kn_date_from_ymd(int y, int m, int d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+kn_date_to_ymd(long z, int *y, int *m, int *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int
+kn_date_valid(int y, int m, int d)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int leap;
+
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+void
+kn_date_format(long day, char *buf)
+{
+	int y, m, d;
+
+	kn_date_to_ymd(day, &y, &m, &d);
+	buf[0] = (char)('0' + y / 1000 % 10);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
+}
+
+int
+kn_date_weekday(long day)
+{
+	/* 1970-01-01 was a Thursday (4). */
+	long w = (day + 3) % 7;
+
+	if (w < 0)
+		w += 7;
+	return (int)w + 1;
+}
+
+void
+kn_date_isoweek(long day, int *year, int *week)
+{
+	long thursday = day - kn_date_weekday(day) + 4;
+	int y, m, d;
+
+	kn_date_to_ymd(thursday, &y, &m, &d);
+	*year = y;
+	*week = (int)((thursday - kn_date_from_ymd(y, 1, 1)) / 7 + 1);
+}
+
+int
+kn_date_from_isoweek(int y, int w, long *day)
+{
+	long jan4 = kn_date_from_ymd(y, 1, 4);
+	long monday = jan4 - kn_date_weekday(jan4) + 1;
+	int yy, ww;
+
+	if (w < 1 || w > 53)
+		return -1;
+	*day = monday + (long)(w - 1) * 7;
+	kn_date_isoweek(*day, &yy, &ww);
+	return yy == y && ww == w ? 0 : -1;
+}
+
+long
+kn_date_today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return kn_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* Read 1 to maxd digits at *p; -1 when there are none. */
+static long
+digits(const char **p, int maxd, int *nd)
+{
+	long v = 0;
+	int n = 0;
+
+	while (n < maxd && isdigit((unsigned char)**p)) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	if (nd != NULL)
+		*nd = n;
+	return n > 0 ? v : -1;
+}
+
+/* Is what follows a date an acceptable tail: nothing, or a time? */
+static int
+time_tail(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	if (*p == 'T' || *p == 't')
+		p++;
+	while (*p == ' ')
+		p++;
+	if (*p == '\0')
+		return 1;
+	/* HH:MM[:SS[.fff]][Z|+hh:mm], as spreadsheets and ISO write it */
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	while (*p != '\0' && strchr("0123456789:.+-Zz ", *p) != NULL)
+		p++;
+	return *p == '\0';
+}
+
+static int
+finish(int y, int m, int d, long *day, const char *orig, struct kn_error *err)
+{
+	if (!kn_date_valid(y, m, d)) {
+		kn_error_set(err, KN_EINVAL, NULL, 0,
+		    "impossible date \"%s\"", orig);
+		return -1;
+	}
+	*day = kn_date_from_ymd(y, m, d);
+	return 0;
+}
+
+/* "ngay 5 thang 9 nam 2025" in folded form. */
+static int
+parse_words(const char *f, int *y, int *m, int *d)
+{
+	const char *p = f;
+	int nd;
+
+	if (strncmp(p, "ngay", 4) == 0)
+		p += 4;
+	while (*p == ' ')
+		p++;
+	if ((*d = (int)digits(&p, 2, &nd)) < 0)
+		return -1;
+	while (*p == ' ' || *p == ',')
+		p++;
+	if (strncmp(p, "thang", 5) != 0)
+		return -1;
+	p += 5;
+	while (*p == ' ')
+		p++;
+	if ((*m = (int)digits(&p, 2, &nd)) < 0)
+		return -1;
+	while (*p == ' ' || *p == ',')
+		p++;
+	if (strncmp(p, "nam", 3) != 0)
+		return -1;
+	p += 3;
+	while (*p == ' ')
+		p++;
+	if ((*y = (int)digits(&p, 4, &nd)) < 0 || nd != 4)
+		return -1;
+	while (*p == ' ' || *p == '.')
+		p++;
+	return *p == '\0' ? 0 : -1;
+}
+
+int
+kn_date_parse(const char *s, long *day, struct kn_error *err)
+{
+	struct kn_buf f = KN_BUF_INIT;
+	const char *p;
+	long a, b, c;
+	int na, nb, nc, y, m, d, rc;
+	char sep;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0') {
+		kn_error_set(err, KN_EINVAL, NULL, 0, "empty date");
+		return -1;
+	}
+	p = s;
+	a = digits(&p, 8, &na);
+	if (a >= 0 && (*p == '\0' || *p == '.' || *p == ' ') && na == 5) {
+		/* An Excel serial day number, perhaps with a time fraction. */
+		const char *q = p;
+
+		if (*q == '.') {
+			q++;
+			while (isdigit((unsigned char)*q))
+				q++;
+		}
+		while (*q == ' ')
+			q++;
+		if (*q == '\0') {
+			if (a < EXCEL_MIN || a > EXCEL_MAX) {
+				kn_error_set(err, KN_EINVAL, NULL, 0,
+				    "\"%s\" is not a date (as a spreadsheet "
+				    "day number it falls outside 1990-2099)",
+				    s);
+				return -1;
+			}
+			*day = EXCEL_EPOCH + a;
+			return 0;
+		}
+	}
+	if (a >= 0 && (*p == '-' || *p == '/' || *p == '.')) {
+		sep = *p++;
+		b = digits(&p, 2, &nb);
+		if (b >= 0 && *p == sep) {
+			p++;
+			c = digits(&p, 4, &nc);
+			if (c >= 0 && time_tail(p)) {
+				if (na == 4 && nc <= 2)		/* Y-M-D */
+					return finish((int)a, (int)b, (int)c,
+					    day, s, err);
+				if (na <= 2 && nc == 4)		/* D/M/Y */
+					return finish((int)c, (int)b, (int)a,
+					    day, s, err);
+				if (na <= 2 && nc == 2)		/* D/M/YY */
+					return finish(2000 + (int)c, (int)b,
+					    (int)a, day, s, err);
+			}
+		}
+	}
+	/* "ngày 5 tháng 9 năm 2025", diacritics optional */
+	if (kn_text_fold(&f, s, strlen(s)) == 0) {
+		rc = parse_words(kn_buf_str(&f), &y, &m, &d);
+		kn_buf_free(&f);
+		if (rc == 0)
+			return finish(y, m, d, day, s, err);
+	} else
+		kn_buf_free(&f);
+	kn_error_set(err, KN_EINVAL, NULL, 0, "\"%s\" is not a date "
+	    "(expected YYYY-MM-DD or DD/MM/YYYY)", s);
+	return -1;
+}
