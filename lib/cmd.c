@@ -429,6 +429,10 @@ kn_run_next(struct kn_opts *o, struct kn_record **rec)
 			const char *enc = knp_reader_encoding(o->rd, &nrep,
 			    &line);
 
+			if (o->nread == o->nread_file &&
+			    strcmp(kn_reader_source(o->rd), "<stdin>") != 0)
+				kn_msg_at(o, kn_reader_source(o->rd), 0,
+				    "warning: no records");
 			if (nrep > 0)
 				kn_msg_at(o, kn_reader_source(o->rd), line,
 				    "warning: %lu byte%s could not be decoded "
@@ -436,6 +440,7 @@ kn_run_next(struct kn_opts *o, struct kn_record **rec)
 				    nrep, nrep == 1 ? "" : "s", enc);
 			kn_reader_close(o->rd);
 			o->rd = NULL;
+			o->nread_file = o->nread;
 			continue;
 		}
 		default:

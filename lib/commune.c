@@ -307,6 +307,34 @@ type_fits(int want, int have)
 	return want == T_ANY || have == T_ANY || want == have;
 }
 
+/*
+ * Add to found[nfound..] the distinct units of entries first..first+n
+ * that are current (former == 0) or former ones, of the type wanted and
+ * in district dist (when both are known).  Returns the new count.
+ */
+static size_t
+collect(const struct kn_communes *c, size_t first, size_t n, int former,
+    int type, const char *dist, size_t *found, size_t nfound)
+{
+	size_t i, k;
+
+	for (i = first; i < first + n; i++) {
+		const struct entry *e = &c->e[i];
+
+		if (e->former != former || !type_fits(type, e->type))
+			continue;
+		if (dist != NULL && e->district != NULL &&
+		    strcmp(dist, e->district) != 0)
+			continue;
+		for (k = 0; k < nfound; k++)
+			if (found[k] == e->unit)
+				break;
+		if (k == nfound && nfound < MAX_CANDIDATES)
+			found[nfound++] = e->unit;
+	}
+	return nfound;
+}
+
 enum kn_match
 kn_communes_resolve(const struct kn_communes *c, const char *written,
     const struct kn_commune **unit, struct kn_buf *why)
@@ -314,7 +342,7 @@ kn_communes_resolve(const struct kn_communes *c, const char *written,
 	struct kn_buf key = KN_BUF_INIT;
 	const char *name, *open;
 	size_t first, n, i, found[MAX_CANDIDATES], nfound = 0;
-	int type, former_pass;
+	int type;
 	enum kn_match m = KN_MATCH_NONE;
 	char *dist = NULL;
 
@@ -345,27 +373,24 @@ kn_communes_resolve(const struct kn_communes *c, const char *written,
 		goto out;
 	name = strip_prefixes(key.data, &type);
 	n = lookup(c, name, &first);
-	/* Current names first; only then the names of former units. */
-	for (former_pass = 0; former_pass < 2 && nfound == 0; former_pass++) {
-		for (i = first; i < first + n; i++) {
-			const struct entry *e = &c->e[i];
-			size_t k;
-
-			if (e->former != former_pass ||
-			    !type_fits(type, e->type))
-				continue;
-			if (former_pass && dist != NULL && e->district !=
-			    NULL && strcmp(dist, e->district) != 0)
-				continue;
-			for (k = 0; k < nfound; k++)
-				if (found[k] == e->unit)
-					break;
-			if (k == nfound && nfound < MAX_CANDIDATES)
-				found[nfound++] = e->unit;
-		}
-		if (nfound > 0)
-			m = former_pass ? KN_MATCH_FORMER : KN_MATCH_NAME;
-	}
+	/*
+	 * A current name of the written type wins.  Failing that, a former
+	 * unit of that type; but if a current unit of another type has the
+	 * name too, the writer may have mistaken the type, so both count.
+	 * Failing both, a current name of another type.
+	 */
+	nfound = collect(c, first, n, 0, type, NULL, found, 0);
+	if (nfound > 0)
+		m = KN_MATCH_NAME;
+	else if ((nfound = collect(c, first, n, 1, type, dist, found, 0)) >
+	    0) {
+		m = KN_MATCH_FORMER;
+		if (dist == NULL)	/* a named district settles it */
+			nfound = collect(c, first, n, 0, T_ANY, NULL, found,
+			    nfound);
+	} else if ((nfound = collect(c, first, n, 0, T_ANY, NULL, found,
+	    0)) > 0)
+		m = KN_MATCH_NAME;
 	if (nfound == 1)
 		*unit = &c->u[found[0]];
 	else if (nfound > 1) {

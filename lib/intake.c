@@ -381,9 +381,14 @@ clean_value(const struct kn_record *rec, const char *col, const char *canon,
 	if (t == KN_ABSENT || t == KN_NULL)
 		return 1;
 	if (t != KN_STRING && t != KN_NUMBER) {
-		kn_buf_addf(why, "%s (\"%s\") is %s, not text", canon, col,
-		    t == KN_ARRAY ? "an array" : t == KN_OBJECT ? "an object" :
-		    "a boolean");
+		const char *what = t == KN_ARRAY ? "an array" : t == KN_OBJECT ?
+		    "an object" : "a boolean";
+
+		if (strcmp(canon, col) == 0)
+			kn_buf_addf(why, "%s is %s, not text", canon, what);
+		else
+			kn_buf_addf(why, "%s (column \"%s\") is %s, not text",
+			    canon, col, what);
 		return -1;
 	}
 	kn_record_text(rec, col, &raw);

@@ -24,6 +24,9 @@ int	 knp_json_dump(struct kn_buf *buf, const json_t *v);
 const char *knp_reader_encoding(const struct kn_reader *rd,
 	    unsigned long *nreplaced, long *line);
 
+/* For tests: read at most n bytes at a time. */
+void	 knp_reader_chunk(struct kn_reader *rd, size_t n);
+
 /* malloc/strdup that set err on failure. */
 void	*knp_malloc(size_t n, struct kn_error *err);
 char	*knp_strndup(const char *s, size_t n);

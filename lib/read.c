@@ -35,6 +35,7 @@ struct kn_reader {
 	const char	*mem;
 	size_t		 memlen, mempos;
 	int		 eof, started;
+	size_t		 chunk;		/* test hook: at most this per read */
 
 	char		*buf;		/* decoded bytes */
 	size_t		 pos, len, cap;
@@ -68,6 +69,7 @@ struct kn_reader {
 	size_t		*flen;
 	size_t		 nf, fcap;
 	int		 row_done;
+	int		 keep_warn;
 
 	/* JSON array scanner */
 	int		 js_top;	/* 0 before the first value */
@@ -238,6 +240,8 @@ read_bytes(struct kn_reader *rd, char *p, size_t n, struct kn_error *err)
 {
 	ssize_t r;
 
+	if (rd->chunk > 0 && n > rd->chunk)
+		n = rd->chunk;
 	if (rd->mem != NULL) {
 		if (n > rd->memlen - rd->mempos)
 			n = rd->memlen - rd->mempos;
@@ -371,7 +375,8 @@ start(struct kn_reader *rd, struct kn_error *err)
 		kn_error_set(err, KN_ENOMEM, rd->name, 0, "out of memory");
 		return -1;
 	}
-	memcpy(rd->buf + rd->len, rd->raw, rd->rawlen);
+	if (rd->rawlen > 0)
+		memcpy(rd->buf + rd->len, rd->raw, rd->rawlen);
 	rd->len += rd->rawlen;
 	rd->rawlen = 0;
 	return 0;
@@ -517,7 +522,8 @@ begin_record(struct kn_reader *rd)
 {
 	kn_buf_reset(&rd->rec);
 	kn_buf_reset(&rd->bad);
-	kn_buf_reset(&rd->warn);
+	if (!rd->keep_warn)	/* the header's warnings go with row 1 */
+		kn_buf_reset(&rd->warn);
 	rd->rec_trunc = 0;
 	rd->rec_line = rd->line;
 }
@@ -583,12 +589,36 @@ peek_byte(struct kn_reader *rd, struct kn_error *err)
 	}
 }
 
+/* Is the header line (up to CHUNK bytes) all in the buffer? */
 static int
-sniff_delim(struct kn_reader *rd)
+have_first_line(const struct kn_reader *rd)
 {
-	size_t i, ncomma = 0, nsemi = 0, ntab = 0;
+	size_t i;
 	int quoted = 0;
 
+	if (rd->len - rd->pos >= CHUNK)
+		return 1;
+	for (i = rd->pos; i < rd->len; i++) {
+		if (rd->buf[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && (rd->buf[i] == '\n' || rd->buf[i] == '\r'))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+sniff_delim(struct kn_reader *rd, struct kn_error *err)
+{
+	size_t i, ncomma = 0, nsemi = 0, ntab = 0;
+	int quoted = 0, r;
+
+	while (!have_first_line(rd))
+		if ((r = fill(rd, err)) <= 0) {
+			if (r < 0)
+				return -1;
+			break;
+		}
 	for (i = rd->pos; i < rd->len; i++) {
 		char c = rd->buf[i];
 
@@ -637,7 +667,11 @@ csv_field_cb(void *s, size_t len, void *data)
 		rd->nf++;
 		return;
 	}
-	if (len > rd->o.max_field)
+	if (len > rd->o.max_field && rd->have_hdr && rd->nf < rd->nhdr)
+		set_bad(rd, "field %zu (\"%s\") is %zu bytes, over the limit "
+		    "of %s (--max-field)", rd->nf + 1, rd->hdr[rd->nf], len,
+		    size_name(rd->o.max_field, sz, sizeof(sz)));
+	else if (len > rd->o.max_field)
 		set_bad(rd, "field %zu is %zu bytes, over the limit of %s "
 		    "(--max-field)", rd->nf + 1, len,
 		    size_name(rd->o.max_field, sz, sizeof(sz)));
@@ -854,8 +888,10 @@ next_csv(struct kn_reader *rd, struct kn_record **recp, struct kn_error *err)
 				continue;
 			if (make_header(rd, err) == -1)
 				return KN_READ_FATAL;
+			rd->keep_warn = rd->warn.len > 0;
 			continue;
 		}
+		rd->keep_warn = 0;
 		if ((r = make_row(rd, recp, err)) != 0)
 			return r;
 	}
@@ -894,16 +930,25 @@ parse_object(struct kn_reader *rd, struct kn_record **recp,
 {
 	json_error_t jerr;
 	json_t *v;
+	size_t len;
 
 	if (rd->bad.len > 0)
 		return bad_record(rd, err);
-	v = json_loadb(rd->rec.data, rd->rec.len, JSON_REJECT_DUPLICATES,
-	    &jerr);
+	len = rd->rec.len;
+	while (len > 0 && (rd->rec.data[len - 1] == '\n' ||
+	    rd->rec.data[len - 1] == '\r'))
+		len--;	/* or jansson counts the line end as a line */
+	v = json_loadb(rd->rec.data, len, JSON_REJECT_DUPLICATES |
+	    JSON_DECODE_ANY, &jerr);
 	if (v == NULL) {
 		long line = rd->rec_line + (jerr.line > 1 ? jerr.line - 1 : 0);
 
-		kn_error_set(err, KN_EJSON, rd->name, line, "malformed JSON: "
-		    "%s (column %d)", jerr.text, jerr.column);
+		if (jerr.column > 0)
+			kn_error_set(err, KN_EJSON, rd->name, line, "malformed "
+			    "JSON: %s (column %d)", jerr.text, jerr.column);
+		else
+			kn_error_set(err, KN_EJSON, rd->name, line, "malformed "
+			    "JSON: %s", jerr.text);
 		err->column = jerr.column;
 		return KN_READ_BAD;
 	}
@@ -1122,7 +1167,10 @@ kn_reader_next(struct kn_reader *rd, struct kn_record **recp,
 		if (!rd->csv_ready) {
 			if (!rd->started && fill(rd, err) < 0)
 				return KN_READ_FATAL;
-			rd->delim = rd->o.delim ? rd->o.delim : sniff_delim(rd);
+			rd->delim = rd->o.delim ? rd->o.delim :
+			    sniff_delim(rd, err);
+			if (rd->delim < 0)
+				return KN_READ_FATAL;
 		}
 		return next_csv(rd, recp, err);
 	case KN_FMT_JSONL:
@@ -1139,4 +1187,10 @@ knp_reader_encoding(const struct kn_reader *rd, unsigned long *nreplaced,
 	*nreplaced = rd->nreplaced;
 	*line = rd->replaced_line;
 	return rd->encname;
+}
+
+void
+knp_reader_chunk(struct kn_reader *rd, size_t n)
+{
+	rd->chunk = n;
 }

@@ -77,6 +77,7 @@ struct kn_opts {
 	struct kn_output *out, *rejout;
 	struct kn_writer *w, *rejw;
 	unsigned long	 nread, nwritten, nrejected, nduplicates;
+	unsigned long	 nread_file;	/* nread when the current file began */
 	int		 fatal;		/* a fatal error was reported */
 	int		 stopped;	/* the reader of our output went away */
 };

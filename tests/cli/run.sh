@@ -5,6 +5,7 @@
 #   cmd           one shell command line, run in the case folder with
 #                 BINDIR first on PATH and standard input from "input"
 #                 when there is one (else /dev/null)
+#                 ($T is an empty scratch folder of its own)
 #   expected      what it must print on standard output
 #   expected.err  (optional) what it must print on standard error
 #   status        (optional) its exit status; 0 when absent
@@ -23,7 +24,8 @@ for dir in "$@"; do
 	name=${dir#"$here"/}
 	in=/dev/null
 	[ -f "$dir/input" ] && in=$dir/input
-	(cd "$dir" && PATH="$bindir:$PATH" LC_ALL=C.UTF-8 TZ=UTC \
+	rm -rf "$tmp/T" && mkdir "$tmp/T"
+	(cd "$dir" && PATH="$bindir:$PATH" LC_ALL=C.UTF-8 TZ=UTC T="$tmp/T" \
 	    sh -c "$(cat cmd)" <"$in" >"$tmp/out" 2>"$tmp/err")
 	st=$?
 	want=0
