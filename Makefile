@@ -66,6 +66,7 @@ test: $(BINS) $(UNITS)
 	@KN_DATA=$(CURDIR)/data sh tests/unit/run.sh $(UNITS)
 	@KN_DATA=$(CURDIR)/data sh tests/cli/run.sh $(B)
 	@sh tests/symbols.sh $(LIB)
+	@sh tests/helpman.sh $(B)
 
 check: check-deps
 	@$(MAKE) --no-print-directory test
@@ -74,9 +75,6 @@ check: check-deps
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    $(MAKE) --no-print-directory O=build/san B=build/san/bin \
 	    EXTRA_CFLAGS="$(SANFLAGS)" test
-	@if command -v mandoc >/dev/null; then \
-	    mandoc -Tlint -Wwarning $(MANS) && echo "man pages: mandoc -Tlint clean"; \
-	fi
 
 demo: all
 	@sh examples/demo.sh $(B)
