@@ -370,8 +370,8 @@ start(struct kn_reader *rd, struct kn_error *err)
 	if (enc != NULL && open_iconv(rd, enc, err) == -1)
 		return -1;
 	if (rd->conv)
-		return decode(rd, rd->eof, err);
-	if (buf_room(rd, rd->rawlen) == -1) {
+		return buf_room(rd, 1) == -1 ? -1 : decode(rd, rd->eof, err);
+	if (buf_room(rd, rd->rawlen + 1) == -1) {
 		kn_error_set(err, KN_ENOMEM, rd->name, 0, "out of memory");
 		return -1;
 	}
@@ -1154,6 +1154,8 @@ kn_reader_next(struct kn_reader *rd, struct kn_record **recp,
 	int c;
 
 	*recp = NULL;
+	if (!rd->started && fill(rd, err) < 0)
+		return KN_READ_FATAL;
 	if (rd->fmt == KN_FMT_AUTO) {
 		if ((c = peek_byte(rd, err)) == -2)
 			return KN_READ_FATAL;
@@ -1165,8 +1167,6 @@ kn_reader_next(struct kn_reader *rd, struct kn_record **recp,
 	switch (rd->fmt) {
 	case KN_FMT_CSV:
 		if (!rd->csv_ready) {
-			if (!rd->started && fill(rd, err) < 0)
-				return KN_READ_FATAL;
 			rd->delim = rd->o.delim ? rd->o.delim :
 			    sniff_delim(rd, err);
 			if (rd->delim < 0)

@@ -199,6 +199,13 @@ test_encodings(void **state)
 	(void)state;
 	o.encoding = "CP1258";
 	expect(cp, &o, "2 {\"text\":\"Đề nghị\"}\n");
+	/* found by fuzzing: empty input, forced format, an encoding */
+	o.format = KN_FMT_JSONL;
+	expect("", &o, "");
+	o.format = KN_FMT_CSV;
+	expect("", &o, "");
+	o.encoding = NULL;
+	expect("", &o, "");
 	/* UTF-16LE with its mark: "t\n1\n" */
 	{
 		const char u16[] = "\xFF\xFEt\0\n\0" "1\0\n\0";

@@ -1,0 +1,48 @@
+/*
+ * fuzz_text.c: libFuzzer harness for text handling: validation, NFC,
+ * cleaning, folding, syllables, width, and date parsing of the same
+ * bytes.  Invalid UTF-8 is first sanitised, as the readers guarantee
+ * valid UTF-8 to everything after them.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kn_private.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct kn_buf s = KN_BUF_INIT, out = KN_BUF_INIT;
+	const char *syl;
+	size_t pos = 0, n;
+	long day;
+
+	kn_utf8_sanitize(&s, (const char *)data, size);
+	if (!kn_utf8_valid(kn_buf_str(&s), s.len, NULL))
+		__builtin_trap();
+	kn_text_clean(&out, kn_buf_str(&s), s.len);
+	if (!kn_utf8_valid(kn_buf_str(&out), out.len, NULL))
+		__builtin_trap();
+	kn_buf_reset(&out);
+	kn_text_fold(&out, kn_buf_str(&s), s.len);
+	while (kn_syllable_next(kn_buf_str(&out), out.len, &pos, &syl, &n))
+		if (n == 0)
+			__builtin_trap();
+	kn_buf_reset(&out);
+	kn_text_key(&out, kn_buf_str(&s), s.len);
+	kn_text_width(kn_buf_str(&s), s.len);
+	if (strlen(kn_buf_str(&s)) == s.len &&
+	    kn_date_parse(kn_buf_str(&s), &day, NULL) == 0) {
+		char buf[KN_DATE_LEN];
+
+		kn_date_format(day, buf);
+		if (kn_date_parse(buf, &day, NULL) != 0)
+			__builtin_trap();	/* our own output must parse */
+	}
+	kn_buf_free(&s);
+	kn_buf_free(&out);
+	return 0;
+}
