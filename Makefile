@@ -21,7 +21,8 @@ UNITS = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 MANS = $(wildcard man/*.1 man/*.7)
 
 DEB_PKGS = libcsv-dev libjansson-dev libutf8proc-dev libcmocka-dev pkg-config
-CHECK_PKGS = mandoc
+CHECK_PKGS = mandoc clang libclang-rt-dev valgrind
+FUZZ_SECONDS = 20
 
 ALL_CFLAGS = $(CPPFLAGS) `$(PKG_CONFIG) --cflags $(PKGS)` $(CFLAGS) $(EXTRA_CFLAGS)
 
@@ -66,6 +67,7 @@ test: $(BINS) $(UNITS)
 	@KN_DATA=$(CURDIR)/data sh tests/unit/run.sh $(UNITS)
 	@KN_DATA=$(CURDIR)/data sh tests/cli/run.sh $(B)
 	@sh tests/symbols.sh $(LIB)
+	@sh tests/bad/run.sh $(B)
 	@sh tests/helpman.sh $(B)
 
 check: check-deps
@@ -75,6 +77,16 @@ check: check-deps
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    $(MAKE) --no-print-directory O=build/san B=build/san/bin \
 	    EXTRA_CFLAGS="$(SANFLAGS)" test
+	@echo "== libFuzzer, $(FUZZ_SECONDS) s a harness"
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# make fuzz FUZZ_SECONDS=1800 for a long run.
+fuzz: check-deps
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+check-valgrind: check-deps
+	@$(MAKE) --no-print-directory build
+	@KN_DATA=$(CURDIR)/data sh tests/valgrind.sh $(B)
 
 demo: all
 	@sh examples/demo.sh $(B)
@@ -104,4 +116,5 @@ uninstall:
 clean:
 	rm -rf build bin
 
-.PHONY: all build deps check-deps test check demo bench install uninstall clean
+.PHONY: all build deps check-deps test check fuzz check-valgrind demo bench \
+	install uninstall clean

@@ -442,6 +442,17 @@ kn_intake_record(struct kn_intake *in, const struct kn_record *rec,
 	}
 	if (*kn_record_strz(r, "row") == '\0')
 		kn_record_del(r, "row");
+	if (col[6] == NULL) {
+		/* No column is the text: say what columns there are. */
+		kn_buf_adds(why, "no text column among ");
+		for (i = 0; i < n && i < 8; i++)
+			kn_buf_addf(why, "%s\"%s\"", i ? ", " : "",
+			    kn_record_key_at(rec, i));
+		kn_buf_adds(why, i < n ? ", ..." : "");
+		kn_buf_adds(why, " (a wrong delimiter? see --delimiter; "
+		    "other names? see --headers)");
+		goto reject;
+	}
 	if (*kn_record_strz(r, "text") == '\0') {
 		kn_buf_addf(why, "text is empty");
 		goto reject;

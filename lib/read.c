@@ -75,6 +75,7 @@ struct kn_reader {
 	int		 js_top;	/* 0 before the first value */
 	int		 js_array;	/* inside a top-level [ ] */
 	int		 js_depth, js_str, js_esc;
+	unsigned long	 js_index;	/* values read so far, 1-based */
 };
 
 int
@@ -547,8 +548,12 @@ keep_raw(struct kn_reader *rd, const char *p, size_t n)
 static int
 bad_record(struct kn_reader *rd, struct kn_error *err)
 {
-	kn_error_set(err, KN_EINVAL, rd->name, rd->rec_line, "%s",
-	    kn_buf_str(&rd->bad));
+	if (rd->fmt == KN_FMT_JSON && rd->js_index > 0)
+		kn_error_set(err, KN_EINVAL, rd->name, rd->rec_line,
+		    "%s (value %lu)", kn_buf_str(&rd->bad), rd->js_index);
+	else
+		kn_error_set(err, KN_EINVAL, rd->name, rd->rec_line, "%s",
+		    kn_buf_str(&rd->bad));
 	return KN_READ_BAD;
 }
 
@@ -943,12 +948,15 @@ parse_object(struct kn_reader *rd, struct kn_record **recp,
 	if (v == NULL) {
 		long line = rd->rec_line + (jerr.line > 1 ? jerr.line - 1 : 0);
 
+		kn_buf_reset(&rd->bad);
 		if (jerr.column > 0)
-			kn_error_set(err, KN_EJSON, rd->name, line, "malformed "
-			    "JSON: %s (column %d)", jerr.text, jerr.column);
+			set_bad(rd, "malformed JSON: %s (column %d)", jerr.text,
+			    jerr.column);
 		else
-			kn_error_set(err, KN_EJSON, rd->name, line, "malformed "
-			    "JSON: %s", jerr.text);
+			set_bad(rd, "malformed JSON: %s", jerr.text);
+		rd->rec_line = line;
+		bad_record(rd, err);
+		err->code = KN_EJSON;
 		err->column = jerr.column;
 		return KN_READ_BAD;
 	}
@@ -1105,6 +1113,7 @@ next_json(struct kn_reader *rd, struct kn_record **recp, struct kn_error *err)
 	}
 	/* An element starts here. */
 	rd->rec_line = rd->line;
+	rd->js_index++;
 	rd->js_depth = 0;
 	rd->js_str = rd->js_esc = 0;
 	c = (unsigned char)rd->buf[rd->pos];

@@ -21,6 +21,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0
 for dir in "$@"; do
 	[ -f "$dir/cmd" ] || continue
+	dir=$(cd "$dir" && pwd)
 	name=${dir#"$here"/}
 	in=/dev/null
 	[ -f "$dir/input" ] && in=$dir/input

@@ -174,11 +174,11 @@ test_json_array(void **state)
 	(void)state;
 	expect("[\n {\"a\": \"]\\\"}\"},\n 7,\n {\"b\": [1,\n 2]}\n]\n", NULL,
 	    "2 {\"a\":\"]\\\"}\"}\n"
-	    "3 BAD not a JSON object (a record must be {...})\n"
+	    "3 BAD not a JSON object (a record must be {...}) (value 2)\n"
 	    "4 {\"b\":[1,2]}\n");
 	expect("[{\"a\":1},{\"b\":", NULL,
 	    "1 {\"a\":1}\n"
-	    "1 BAD the file ends inside this value (truncated?)\n"
+	    "1 BAD the file ends inside this value (truncated?) (value 2)\n"
 	    "END WARN the file ends before the closing ']' (truncated?)\n");
 	expect("[{\"a\":1}", NULL, "1 {\"a\":1}\nEND WARN the file ends "
 	    "before the closing ']' (truncated?)\n");
