@@ -405,3 +405,68 @@ out:
 	kn_buf_free(&key);
 	return m;
 }
+
+/*
+ * Edit distance with transpositions (optimal string alignment): "thnah"
+ * is one edit from "thanh".  Names longer than 63 bytes count as far.
+ */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, v;
+	size_t d[64][64];
+
+	if (la >= 64 || lb >= 64)
+		return (size_t)-1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+int
+kn_communes_suggest(const struct kn_communes *c, const char *written,
+    struct kn_buf *out)
+{
+	struct kn_buf key = KN_BUF_INIT;
+	const char *name, *open;
+	size_t i, d, best = 2, unit = 0;
+	int type, ties = 0;
+
+	open = written + strcspn(written, "(,");
+	if (kn_text_key(&key, written, (size_t)(open - written)) == -1) {
+		kn_buf_free(&key);
+		return -1;
+	}
+	name = strip_prefixes(key.data != NULL ? key.data : (char *)"",
+	    &type);
+	for (i = 0; i < c->ne && *name != '\0'; i++) {
+		if (c->e[i].former)
+			continue;
+		d = distance(name, c->e[i].key);
+		if (d < best) {
+			best = d;
+			unit = c->e[i].unit;
+			ties = 0;
+		} else if (d == best && c->e[i].unit != unit)
+			ties++;
+	}
+	kn_buf_free(&key);
+	if (best > 1 || ties > 0)
+		return -1;
+	kn_buf_addf(out, "%s %s", c->u[unit].type, c->u[unit].name);
+	return 0;
+}

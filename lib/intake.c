@@ -512,9 +512,16 @@ kn_intake_record(struct kn_intake *in, const struct kn_record *rec,
 				kn_buf_addf(warn, "commune \"%s\" is ambiguous "
 				    "(%s); kept as written\n", written,
 				    kn_buf_str(&amb));
-			else
+			else {
 				kn_buf_addf(warn, "unknown commune \"%s\"; "
-				    "kept as written\n", written);
+				    "kept as written", written);
+				kn_buf_reset(&amb);
+				if (kn_communes_suggest(in->communes, written,
+				    &amb) == 0)
+					kn_buf_addf(warn, " (did you mean "
+					    "\"%s\"?)", amb.data);
+				kn_buf_addc(warn, '\n');
+			}
 		}
 		kn_buf_free(&amb);
 	}

@@ -53,4 +53,13 @@ enum kn_match kn_communes_resolve(const struct kn_communes *c,
 	    const char *written, const struct kn_commune **unit,
 	    struct kn_buf *why);
 
+/*
+ * For a name that did not resolve: the official "type name" of the unit
+ * whose name is one edit (a letter added, dropped, changed, or two
+ * swapped) from it, when only one is, appended to out; 0 when found,
+ * -1 when none.
+ */
+int	 kn_communes_suggest(const struct kn_communes *c, const char *written,
+	    struct kn_buf *out);
+
 #endif

@@ -102,6 +102,23 @@ test_former(void **state)
 	resolves("Quảng Phú", KN_MATCH_NAME, "16522");
 }
 
+static void
+test_suggest(void **state)
+{
+	struct kn_buf b = KN_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(kn_communes_suggest(reg, "CA xã Hoằng Thnah", &b), 0);
+	assert_string_equal(b.data, "xã Hoằng Thanh");
+	kn_buf_reset(&b);
+	assert_int_equal(kn_communes_suggest(reg, "Hac Thanhh", &b), 0);
+	assert_string_equal(b.data, "phường Hạc Thành");
+	/* two edits away, or nothing near: no guess */
+	assert_int_equal(kn_communes_suggest(reg, "Thạch Thành", &b), -1);
+	assert_int_equal(kn_communes_suggest(reg, "Đông Hưng", &b), -1);
+	kn_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -109,6 +126,7 @@ main(void)
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_former),
+		cmocka_unit_test(test_suggest),
 	};
 
 	return cmocka_run_group_tests_name("commune", tests, setup, teardown);
