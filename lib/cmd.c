@@ -4,6 +4,8 @@
  * summary and the exit status.  Messages go to the stream the caller
  * named in opts->diag.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <iconv.h>
 #include <signal.h>
@@ -264,7 +266,7 @@ kn_run_begin(struct kn_opts *o, int argc, char **argv)
 	}
 	/* Every input must be readable before anything is written. */
 	for (i = 0; i < argc; i++) {
-		FILE *fp;
+		struct stat st;
 
 		if (strcmp(argv[i], "-") == 0) {
 			if (nstdin++ > 0) {
@@ -273,11 +275,15 @@ kn_run_begin(struct kn_opts *o, int argc, char **argv)
 			}
 			continue;
 		}
-		if ((fp = fopen(argv[i], "r")) == NULL) {
+		/* access(), not open(): opening a FIFO would wait for it */
+		if (stat(argv[i], &st) == -1 || access(argv[i], R_OK) == -1) {
 			kn_msg_at(o, argv[i], 0, "%s", strerror(errno));
 			return -1;
 		}
-		fclose(fp);
+		if (S_ISDIR(st.st_mode)) {
+			kn_msg_at(o, argv[i], 0, "%s", strerror(EISDIR));
+			return -1;
+		}
 	}
 	o->inputs = argv;
 	o->ninputs = argc;
