@@ -94,6 +94,12 @@ demo: all
 bench: all
 	@sh bench/run.sh $(B)
 
+# kn-classify's model, trained on the labelled corpus (data/train.jsonl);
+# run it again after changing the corpus, the abbreviations or the fields.
+model: $(B)/kn-classify
+	KN_DATA=$(CURDIR)/data $(B)/kn-classify train -q -o data/model.txt \
+	    data/train.jsonl
+
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(DATADIR) \
@@ -117,4 +123,4 @@ clean:
 	rm -rf build bin
 
 .PHONY: all build deps check-deps test check fuzz check-valgrind demo bench \
-	install uninstall clean
+	model install uninstall clean

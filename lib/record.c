@@ -324,12 +324,114 @@ dump_cb(const char *p, size_t n, void *data)
 	return kn_buf_add(data, p, n);
 }
 
+/* An integer as jansson writes it ("%lld"), without printf. */
+static int
+dump_integer(struct kn_buf *buf, json_int_t v)
+{
+	char d[24], *p = d + sizeof(d);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return kn_buf_add(buf, p, (size_t)(d + sizeof(d) - p));
+}
+
+/*
+ * A real that is a whole number of thousandths below 1e9 in magnitude
+ * (confidences, scores) as jansson writes it with precision 15: "0.873",
+ * "1.0".  -1 when v is not such a number; the caller then lets jansson
+ * write it.
+ */
+static int
+dump_real_fast(struct kn_buf *buf, double v)
+{
+	char d[32], *p = d + sizeof(d);
+	long long k;
+	unsigned long long u, ip, fp;
+	int w = 3;
+
+	if (!(v > -1e9 && v < 1e9) || (v == 0 && signbit(v)))
+		return -1;
+	k = llround(v * 1000);
+	if ((double)k / 1000.0 != v)
+		return -1;
+	u = (unsigned long long)(k < 0 ? -k : k);
+	ip = u / 1000;
+	fp = u % 1000;
+	if (fp == 0)
+		*--p = '0';
+	else {
+		while (fp % 10 == 0) {
+			fp /= 10;
+			w--;
+		}
+		while (w-- > 0) {
+			*--p = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+	}
+	*--p = '.';
+	do
+		*--p = (char)('0' + ip % 10);
+	while ((ip /= 10) != 0);
+	if (k < 0)
+		*--p = '-';
+	return kn_buf_add(buf, p, (size_t)(d + sizeof(d) - p));
+}
+
+/*
+ * The compact JSON of any value, as jansson's json_dump_callback writes
+ * it, but without its per-value overhead: this runs for every value of
+ * every record written.  Strings go through kn_json_quote, objects keep
+ * their key order.
+ */
 int
 knp_json_dump(struct kn_buf *buf, const json_t *v)
 {
-	if (json_is_string(v))
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
 		return kn_json_quote(buf, json_string_value(v),
 		    json_string_length(v));
+	case JSON_INTEGER:
+		return dump_integer(buf, json_integer_value(v));
+	case JSON_TRUE:
+		return kn_buf_add(buf, "true", 4);
+	case JSON_FALSE:
+		return kn_buf_add(buf, "false", 5);
+	case JSON_NULL:
+		return kn_buf_add(buf, "null", 4);
+	case JSON_ARRAY:
+		if (kn_buf_addc(buf, '[') == -1)
+			return -1;
+		json_array_foreach(v, i, x)
+			if ((i > 0 && kn_buf_addc(buf, ',') == -1) ||
+			    knp_json_dump(buf, x) == -1)
+				return -1;
+		return kn_buf_addc(buf, ']');
+	case JSON_OBJECT:
+		if (kn_buf_addc(buf, '{') == -1)
+			return -1;
+		i = 0;
+		json_object_foreach((json_t *)v, key, x)
+			if ((i++ > 0 && kn_buf_addc(buf, ',') == -1) ||
+			    kn_json_quote(buf, key, strlen(key)) == -1 ||
+			    kn_buf_addc(buf, ':') == -1 ||
+			    knp_json_dump(buf, x) == -1)
+				return -1;
+		return kn_buf_addc(buf, '}');
+	case JSON_REAL:
+		if (dump_real_fast(buf, json_real_value(v)) == 0)
+			return 0;
+		break;
+	}
 	return json_dump_callback(v, dump_cb, buf, JSON_COMPACT |
 	    JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 }
