@@ -24,6 +24,14 @@ DEB_PKGS = libcsv-dev libjansson-dev libutf8proc-dev libcmocka-dev pkg-config
 CHECK_PKGS = mandoc clang libclang-rt-dev valgrind
 FUZZ_SECONDS = 20
 
+# make V=1 shows the compiler's command lines.
+V = 0
+Q_0 = @
+Q = $(Q_$(V))
+SAY_0 = @echo
+SAY_1 = @:
+SAY = $(SAY_$(V))
+
 ALL_CFLAGS = $(CPPFLAGS) `$(PKG_CONFIG) --cflags $(PKGS)` $(CFLAGS) $(EXTRA_CFLAGS)
 
 all: deps
@@ -41,23 +49,28 @@ check-deps:
 
 $(O)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(SAY) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(SAY) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $(LIB_OBJ)
+	$(SAY) "  AR      $@"
+	$(Q)ar rcs $@ $(LIB_OBJ)
 
 $(B)/%: $(O)/cmd/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(SAY) "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(O)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ilib -MMD -MP -o $@ $< $(LIB) \
+	$(SAY) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ilib -MMD -MP -o $@ $< $(LIB) \
 	    `$(PKG_CONFIG) --libs cmocka` $(LDLIBS)
 
 -include $(wildcard $(O)/lib/*.d $(O)/cmd/*.d $(O)/tests/*.d)
