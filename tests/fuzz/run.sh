@@ -7,7 +7,7 @@ secs=${1:-20}
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-out=$top/build/fuzz
+out=${FUZZ_OUT:-$top/build/fuzz}
 CC=${FUZZ_CC:-clang}
 if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "fuzz: $CC not found; install clang and libclang-rt-dev" >&2
@@ -16,8 +16,8 @@ fi
 mkdir -p "$out"
 [ $# -eq 0 ] && set -- $(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-cppflags="-I$top/include -I$top/lib -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags jansson libutf8proc)"
-libs="-lcsv $(pkg-config --libs jansson libutf8proc) -lm"
+cppflags="-I$top/include -I$top/lib -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DKN_FUZZ_DATA=\"$top/data\" $(pkg-config --cflags jansson libutf8proc)"
+libs="-lcsv $(pkg-config --libs jansson libutf8proc) -lm -lpthread"
 fail=0
 for name in "$@"; do
 	bin=$out/fuzz_$name
