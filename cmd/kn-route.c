@@ -187,17 +187,8 @@ main(int argc, char *argv[])
 			help();
 			return KN_EXIT_OK;
 		default:
-			switch (kn_opts_common(&o, ch, optarg)) {
-			case 0:
-				break;
-			case 2:
-				return KN_EXIT_OK;
-			case 1:
-				usage(stderr);
-				/* FALLTHROUGH */
-			default:
-				return KN_EXIT_FATAL;
-			}
+			if ((rc = kn_opts_other(&o, ch, optarg, usage)) >= 0)
+				return rc;
 		}
 	}
 	if (check && optind < argc) {

@@ -207,6 +207,23 @@ kn_opts_common(struct kn_opts *o, int ch, const char *arg)
 	return 1;
 }
 
+int
+kn_opts_other(struct kn_opts *o, int ch, const char *arg,
+    void (*usage)(FILE *))
+{
+	switch (kn_opts_common(o, ch, arg)) {
+	case 0:
+		return -1;
+	case 2:
+		return KN_EXIT_OK;
+	case 1:
+		usage(stderr);
+		/* FALLTHROUGH */
+	default:
+		return KN_EXIT_FATAL;
+	}
+}
+
 /* ---- progress on a terminal ---- */
 
 static double

@@ -88,6 +88,14 @@ void	 kn_opts_init(struct kn_opts *o, const char *prog);
  * option, -1 when its argument is bad (a message was printed).
  */
 int	 kn_opts_common(struct kn_opts *o, int ch, const char *arg);
+/*
+ * The default: branch of a tool's getopt loop: handle a common option.
+ * Returns -1 when the loop goes on, else the exit status the tool must
+ * return now: 0 after --version, 2 after a bad option or argument (the
+ * tool's usage is printed for an unknown option).
+ */
+int	 kn_opts_other(struct kn_opts *o, int ch, const char *arg,
+	    void (*usage)(FILE *));
 /* Print "kn-tool (kiennghi) VERSION". */
 void	 kn_print_version(const struct kn_opts *o, FILE *fp);
 
