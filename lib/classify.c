@@ -1,7 +1,7 @@
 /*
  * classify.c: kn-classify's classifier: the lexicon, its matcher, and
- * the combination with the naive Bayes model (kn/nb.h) into a field, a
- * confidence and an explanation.
+ * the combination with the statistical model (kn/model.h) into a field,
+ * a confidence and an explanation.
  *
  * The lexicon is indexed by hash: phrases of one syllable by that
  * syllable, longer ones by their first two syllables (kn_toks_pair), so
@@ -11,7 +11,9 @@
  * way texts are (folded, abbreviations expanded), so "UBND" in the
  * lexicon matches "Ủy ban nhân dân" in a text and the other way round.
  * Phrases that fold alike in several fields ("lưu trữ", "lưu trú") are
- * one phrase with several entries: a match counts for each.
+ * one phrase with several entries: a match counts for each.  Words of
+ * no field (field "-") are phrases with an entry that counts for
+ * nothing: found first, they keep a phrase from being found inside them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,10 +25,11 @@
 #include "kn/classify.h"
 
 #define SCORE_CACHE 1024	/* a power of two */
+#define NO_FIELD ((size_t)-1)	/* the field of a word of no field */
 
 struct lexent {
 	char	*term;		/* as written in the lexicon */
-	size_t	 field;		/* taxonomy index */
+	size_t	 field;		/* taxonomy index, or NO_FIELD */
 	int	 cls;		/* model class, -1 before a model is set */
 	double	 weight;
 	size_t	 next;		/* next entry of the same phrase, + 1 */
@@ -73,16 +76,10 @@ struct hit {
 	unsigned count;
 };
 
-struct mterm {
-	unsigned long long h;
-	size_t	 off, len;	/* the feature's text in the tokens */
-	double	 weight;
-};
-
 struct kn_classifier {
 	struct kn_fields *fields;
 	struct kn_abbrev *ab;
-	struct kn_nb	*model;
+	struct kn_model	*model;
 	double		 min_conf;
 	size_t		 other;		/* taxonomy index of "other" */
 
@@ -115,8 +112,7 @@ struct kn_classifier {
 	size_t		 nhits, caphits;
 	struct kn_evidence *ev;
 	size_t		 nev, capev;
-	struct mterm	*mt;
-	size_t		 nmt, capmt;
+	struct kn_model_term mt[KN_CLASSIFY_MODEL_TERMS];
 };
 
 /*
@@ -211,8 +207,9 @@ phrase_at(const struct kn_classifier *c, const struct lexphr *p,
 }
 
 /*
- * Add an entry for the phrase in tk: 0, or 1 when the field has it
- * already, -1 when out of memory.
+ * Add an entry for the phrase in tk: 0; 1 when the field has it
+ * already; 2 when it is both a word of no field and a phrase of a
+ * field; -1 when out of memory.
  */
 static int
 lex_add(struct kn_classifier *c, const struct kn_toks *tk, const char *term,
@@ -262,9 +259,12 @@ lex_add(struct kn_classifier *c, const struct kn_toks *tk, const char *term,
 		pi = c->nphr;
 	}
 	p = &c->phr[pi - 1];
-	for (i = p->entry; i != 0; i = c->ent[i - 1].next)
+	for (i = p->entry; i != 0; i = c->ent[i - 1].next) {
 		if (c->ent[i - 1].field == field)
 			return 1;
+		if (c->ent[i - 1].field == NO_FIELD || field == NO_FIELD)
+			return 2;
+	}
 	if (ROOM(c->ent, c->capent, c->nent) == -1)
 		return -1;
 	e = &c->ent[c->nent];
@@ -306,7 +306,9 @@ lexicon_load(struct kn_classifier *c, const char *path, struct kn_error *err)
 		char *end;
 		int f;
 
-		if ((f = kn_fields_find(c->fields, field)) < 0) {
+		if (strcmp(field, KN_CLASSIFY_NO_FIELD) == 0)
+			f = -2;
+		else if ((f = kn_fields_find(c->fields, field)) < 0) {
 			kn_error_set(err, KN_EDATA, t.path, line,
 			    "field \"%s\" is not in the taxonomy", field);
 			goto out;
@@ -325,13 +327,19 @@ lexicon_load(struct kn_classifier *c, const char *path, struct kn_error *err)
 			    "\"%s\" has no letters", phrase);
 			goto out;
 		}
-		switch (lex_add(c, &tk, phrase, (size_t)f, weight)) {
+		switch (lex_add(c, &tk, phrase, f == -2 ? NO_FIELD :
+		    (size_t)f, weight)) {
 		case 0:
 			break;
 		case 1:
 			kn_error_set(err, KN_EDATA, t.path, line, "phrase "
 			    "\"%s\" is repeated for field \"%s\" (after "
 			    "folding)", phrase, field);
+			goto out;
+		case 2:
+			kn_error_set(err, KN_EDATA, t.path, line, "phrase "
+			    "\"%s\" is both a word of no field and a phrase "
+			    "of a field (after folding)", phrase);
 			goto out;
 		default:
 			goto nomem;
@@ -412,11 +420,10 @@ kn_classifier_free(struct kn_classifier *c)
 	free(c->order);
 	free(c->hits);
 	free(c->ev);
-	free(c->mt);
 	kn_toks_free(&c->tk);
 	kn_buf_free(&c->scratch);
 	kn_buf_free(&c->scratch2);
-	kn_nb_free(c->model);
+	kn_model_free(c->model);
 	kn_abbrev_free(c->ab);
 	kn_fields_free(c->fields);
 	free(c);
@@ -427,7 +434,7 @@ kn_classifier_new(const struct kn_classify_opts *o, struct kn_error *err)
 {
 	struct kn_classifier *c;
 	struct kn_buf p = KN_BUF_INIT;
-	struct kn_nb *m;
+	struct kn_model *m;
 	int other;
 	size_t i;
 
@@ -464,7 +471,7 @@ kn_classifier_new(const struct kn_classify_opts *o, struct kn_error *err)
 			kn_data_path(&p, "model.txt");
 		else
 			kn_buf_adds(&p, o->model);
-		if ((m = kn_nb_load(kn_buf_str(&p), err)) == NULL)
+		if ((m = kn_model_load(kn_buf_str(&p), err)) == NULL)
 			goto fail;
 		if (kn_classifier_set_model(c, m, err) == -1)
 			goto fail;
@@ -480,10 +487,10 @@ fail:
 }
 
 int
-kn_classifier_set_model(struct kn_classifier *c, struct kn_nb *m,
+kn_classifier_set_model(struct kn_classifier *c, struct kn_model *m,
     struct kn_error *err)
 {
-	size_t i, n = kn_nb_classes(m), *cf = NULL;
+	size_t i, n = kn_model_classes(m), *cf = NULL;
 	double *z = NULL, *lex = NULL, *nbs = NULL;
 	size_t *order = NULL;
 	int f;
@@ -497,28 +504,31 @@ kn_classifier_set_model(struct kn_classifier *c, struct kn_nb *m,
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
-		if ((f = kn_fields_find(c->fields, kn_nb_class(m, i))) < 0) {
+		if ((f = kn_fields_find(c->fields, kn_model_class(m, i))) < 0) {
 			kn_error_set(err, KN_EDATA, NULL, 0, "the model's "
 			    "field \"%s\" is not in the taxonomy",
-			    kn_nb_class(m, i));
+			    kn_model_class(m, i));
 			goto fail;
 		}
 		cf[i] = (size_t)f;
 	}
 	for (i = 0; i < c->nent; i++) {
-		const char *code = c->fields->f[c->ent[i].field].code;
+		const char *code;
 
-		if (kn_nb_class_find(m, code) < 0) {
+		if (c->ent[i].field == NO_FIELD)
+			continue;
+		code = c->fields->f[c->ent[i].field].code;
+		if (kn_model_class_find(m, code) < 0) {
 			kn_error_set(err, KN_EDATA, NULL, 0, "the lexicon's "
 			    "field \"%s\" is not in the model", code);
 			goto fail;
 		}
 	}
 	for (i = 0; i < c->nent; i++)
-		c->ent[i].cls = kn_nb_class_find(m,
-		    c->fields->f[c->ent[i].field].code);
+		c->ent[i].cls = c->ent[i].field == NO_FIELD ? -1 :
+		    kn_model_class_find(m, c->fields->f[c->ent[i].field].code);
 	free_scores(c);
-	kn_nb_free(c->model);
+	kn_model_free(c->model);
 	free(c->cls_field);
 	free(c->z);
 	free(c->lex);
@@ -537,7 +547,7 @@ fail:
 	free(lex);
 	free(nbs);
 	free(order);
-	kn_nb_free(m);
+	kn_model_free(m);
 	return -1;
 }
 
@@ -553,7 +563,7 @@ kn_classifier_abbrev(const struct kn_classifier *c)
 	return c->ab;
 }
 
-const struct kn_nb *
+struct kn_model *
 kn_classifier_model(const struct kn_classifier *c)
 {
 	return c->model;
@@ -589,7 +599,7 @@ static int
 lex_match(struct kn_classifier *c, const struct kn_toks *tk, int explain)
 {
 	const struct lexphr *p;
-	size_t i, pi, ei, k, n = kn_nb_classes(c->model);
+	size_t i, pi, ei, k, n = kn_model_classes(c->model);
 	void *tmp;
 
 	for (k = 0; k < n; k++)
@@ -603,6 +613,9 @@ lex_match(struct kn_classifier *c, const struct kn_toks *tk, int explain)
 			continue;
 		}
 		p = &c->phr[pi - 1];
+		i += p->nsyl;
+		if (c->ent[p->entry - 1].field == NO_FIELD)
+			continue;
 		for (ei = p->entry; ei != 0; ei = c->ent[ei - 1].next)
 			c->lex[c->ent[ei - 1].cls] += c->ent[ei - 1].weight;
 		if (explain) {
@@ -617,27 +630,8 @@ lex_match(struct kn_classifier *c, const struct kn_toks *tk, int explain)
 			}
 			c->hits[k].count++;
 		}
-		i += p->nsyl;
 	}
 	return 0;
-}
-
-static int
-cmp_mterm_h(const void *a, const void *b)
-{
-	const struct mterm *x = a, *y = b;
-
-	return x->h < y->h ? -1 : x->h > y->h;
-}
-
-static int
-cmp_mterm_w(const void *a, const void *b)
-{
-	const struct mterm *x = a, *y = b;
-
-	if (x->weight != y->weight)
-		return x->weight > y->weight ? -1 : 1;
-	return x->off < y->off ? -1 : x->off > y->off;
 }
 
 static int
@@ -650,25 +644,6 @@ cmp_ev(const void *a, const void *b)
 	return strcmp(x->term, y->term);
 }
 
-/* One model feature's share of the margin of class k over class k2. */
-static int
-add_mterm(struct kn_classifier *c, unsigned long long h, size_t off,
-    size_t len, size_t k, size_t k2, double t)
-{
-	const float *w = kn_nb_feature(c->model, h);
-	void *tmp;
-
-	if (w == NULL || w[k] <= w[k2])
-		return 0;
-	if (ROOM(c->mt, c->capmt, c->nmt) == -1)
-		return -1;
-	c->mt[c->nmt].h = h;
-	c->mt[c->nmt].off = off;
-	c->mt[c->nmt].len = len;
-	c->mt[c->nmt++].weight = (w[k] - w[k2]) / t;
-	return 0;
-}
-
 /*
  * The evidence: every lexicon phrase found, then the model features
  * that most favour the first class over the second.
@@ -677,8 +652,8 @@ static int
 explain(struct kn_classifier *c, const struct kn_toks *tk, size_t k,
     size_t k2, struct kn_classification *out)
 {
-	const struct kn_nb_params *pr = kn_nb_params(c->model);
-	size_t i, j, ei;
+	const struct kn_model_params *pr = kn_model_params(c->model);
+	size_t i, j, ei, nmt;
 	void *tmp;
 
 	c->nev = 0;
@@ -698,48 +673,21 @@ explain(struct kn_classifier *c, const struct kn_toks *tk, size_t k,
 		}
 	}
 	qsort(c->ev, c->nev, sizeof(*c->ev), cmp_ev);
-	c->nmt = 0;
-	if (k != k2) {
-		for (i = 0; i < tk->n; i++) {
-			if (add_mterm(c, tk->t[i].h, tk->t[i].off, tk->t[i].len,
-			    k, k2, pr->temperature) == -1)
-				return -1;
-			if (i + 1 < tk->n && add_mterm(c, tk->t[i].h2,
-			    tk->t[i].off,
-			    tk->t[i + 1].off + tk->t[i + 1].len - tk->t[i].off,
-			    k, k2, pr->temperature) == -1)
-				return -1;
-		}
-	}
-	/* Sum the occurrences of each feature. */
-	qsort(c->mt, c->nmt, sizeof(*c->mt), cmp_mterm_h);
-	for (i = j = 0; i < c->nmt; i++) {
-		if (j > 0 && c->mt[j - 1].h == c->mt[i].h) {
-			c->mt[j - 1].weight += c->mt[i].weight;
-			if (c->mt[i].off < c->mt[j - 1].off) {
-				c->mt[j - 1].off = c->mt[i].off;
-				c->mt[j - 1].len = c->mt[i].len;
-			}
-		} else
-			c->mt[j++] = c->mt[i];
-	}
-	c->nmt = j;
-	qsort(c->mt, c->nmt, sizeof(*c->mt), cmp_mterm_w);
-	if (c->nmt > KN_CLASSIFY_MODEL_TERMS)
-		c->nmt = KN_CLASSIFY_MODEL_TERMS;
+	nmt = kn_model_explain(c->model, tk, k, k2, c->mt,
+	    KN_CLASSIFY_MODEL_TERMS);
 	/* The terms' text, NUL-terminated, in scratch2. */
 	kn_buf_reset(&c->scratch2);
-	for (i = 0; i < c->nmt; i++)
+	for (i = 0; i < nmt; i++)
 		if (kn_buf_add(&c->scratch2, tk->text.data + c->mt[i].off,
 		    c->mt[i].len) == -1 || kn_buf_addc(&c->scratch2, '\0') ==
 		    -1)
 			return -1;
-	for (i = 0, j = 0; i < c->nmt; i++) {
+	for (i = 0, j = 0; i < nmt; i++) {
 		if (ROOM(c->ev, c->capev, c->nev) == -1)
 			return -1;
 		c->ev[c->nev].term = c->scratch2.data + j;
 		c->ev[c->nev].field = c->cls_field[k];
-		c->ev[c->nev].weight = c->mt[i].weight;
+		c->ev[c->nev].weight = c->mt[i].weight / pr->temperature;
 		c->ev[c->nev++].source = KN_EVIDENCE_MODEL;
 		j += c->mt[i].len + 1;
 	}
@@ -752,19 +700,19 @@ int
 kn_classify_text(struct kn_classifier *c, const char *title,
     const char *text, int explain_it, struct kn_classification *out)
 {
-	const struct kn_nb_params *pr;
+	const struct kn_model_params *pr;
 	size_t i, j, n, best, second;
 	double max, sum, t;
 
 	memset(out, 0, sizeof(*out));
 	if (c->model == NULL)
 		return -1;
-	pr = kn_nb_params(c->model);
-	n = kn_nb_classes(c->model);
+	pr = kn_model_params(c->model);
+	n = kn_model_classes(c->model);
 	if (kn_classify_tokens(c, &c->tk, title, text) == -1)
 		return -1;
 	out->ntokens = c->tk.n;
-	kn_nb_score(c->model, &c->tk, c->nbs);
+	kn_model_score(c->model, &c->tk, c->nbs);
 	if (lex_match(c, &c->tk, explain_it) == -1)
 		return -1;
 	t = pr->temperature;

@@ -296,3 +296,74 @@ kn_threshold_report(const struct kn_scored *s, size_t n, size_t other,
 	}
 	return kn_buf_adds(b, json ? "]}\n" : "");
 }
+
+int
+kn_splits_report(const struct kn_split_score *s, size_t n, const char *key,
+    int json, struct kn_buf *b)
+{
+	double acc = 0, plain = 0, f1 = 0;
+	unsigned long np, npc;
+	size_t i, nplain = 0, w = 12;
+
+	for (i = 0; i < n; i++) {
+		acc += kn_confusion_accuracy(s[i].cm);
+		f1 += kn_confusion_macro_f1(s[i].cm);
+		kn_confusion_unaccented(s[i].cm, &np, &npc);
+		if (np > 0) {
+			plain += ratio(npc, np);
+			nplain++;
+		}
+		if (strlen(s[i].held_out) + 2 > w)
+			w = strlen(s[i].held_out) + 2;
+	}
+	if (json) {
+		kn_buf_adds(b, "{\"split_by\":");
+		kn_json_quote(b, key, strlen(key));
+		kn_buf_adds(b, ",\"splits\":[");
+	} else {
+		kn_buf_adds(b, "Kiểm định theo ");
+		kn_buf_adds(b, key);
+		kn_buf_adds(b, ": học trên các nhóm khác, đo trên nhóm giữ lại\n");
+		pad(b, "Giữ lại", w);
+		kn_buf_adds(b, "Bản ghi  Tỷ lệ đúng  Không dấu  Macro-F1  "
+		    "Học trên\n");
+	}
+	for (i = 0; i < n; i++) {
+		const struct kn_confusion *cm = s[i].cm;
+
+		kn_confusion_unaccented(cm, &np, &npc);
+		if (json) {
+			kn_buf_adds(b, i ? ",{\"held_out\":" :
+			    "{\"held_out\":");
+			kn_json_quote(b, s[i].held_out, strlen(s[i].held_out));
+			kn_buf_adds(b, ",\"trained\":");
+			kn_json_quote(b, s[i].trained, strlen(s[i].trained));
+			kn_buf_addf(b, ",\"records\":%lu,\"correct\":%lu,"
+			    "\"accuracy\":%.3f,\"unaccented\":{\"records\":"
+			    "%lu,\"correct\":%lu,\"accuracy\":%.3f},"
+			    "\"macro_f1\":%.3f}", cm->total, cm->correct,
+			    kn_confusion_accuracy(cm), np, npc,
+			    ratio(npc, np), kn_confusion_macro_f1(cm));
+		} else {
+			pad(b, s[i].held_out, w);
+			kn_buf_addf(b, "%7lu  %10.3f  ", cm->total,
+			    kn_confusion_accuracy(cm));
+			if (np > 0)
+				kn_buf_addf(b, "%9.3f", ratio(npc, np));
+			else
+				kn_buf_adds(b, "        -");
+			kn_buf_addf(b, "  %8.3f  %s\n",
+			    kn_confusion_macro_f1(cm), s[i].trained);
+		}
+	}
+	acc = n ? acc / (double)n : 0;
+	f1 = n ? f1 / (double)n : 0;
+	plain = nplain ? plain / (double)nplain : 0;
+	if (json)
+		return kn_buf_addf(b, "],\"mean\":{\"accuracy\":%.3f,"
+		    "\"unaccented\":%.3f,\"macro_f1\":%.3f}}\n", acc, plain,
+		    f1);
+	pad(b, "Trung bình", w);
+	return kn_buf_addf(b, "%7s  %10.3f  %9.3f  %8.3f\n", "", acc, plain,
+	    f1);
+}

@@ -6,7 +6,9 @@
  * weight) is matched on the folded syllables of the text, abbreviations
  * expanded, leftmost-longest and without overlap; L(c) is the sum of
  * the weights of the phrases of field c found (each time it is found).
- * The model (kn/nb.h) gives a log joint probability N(c).  A field's
+ * Rows of field "-" are words of no field: they are matched like
+ * phrases, so that no phrase is found starting inside them, and count
+ * for nothing.  The model (kn/model.h) gives a score N(c).  A field's
  * score is
  *
  *	z(c) = N(c) / temperature + lexicon_weight * L(c)
@@ -26,13 +28,14 @@
 #include "abbrev.h"
 #include "error.h"
 #include "fields.h"
-#include "nb.h"
+#include "model.h"
 #include "record.h"
 #include "toks.h"
 
-/* The default --min-confidence, chosen by cross-validation. */
+/* The default --min-confidence, chosen by writer-split validation. */
 #define KN_CLASSIFY_MIN_CONFIDENCE 0.40
 #define KN_CLASSIFY_OTHER "other"	/* the field of what fits nowhere */
+#define KN_CLASSIFY_NO_FIELD "-"	/* lexicon words of no field */
 #define KN_CLASSIFY_TOP 3		/* fields listed in "fields" */
 #define KN_CLASSIFY_MODEL_TERMS 5	/* model terms listed by --explain */
 
@@ -78,12 +81,12 @@ void	 kn_classifier_free(struct kn_classifier *c);	/* accepts NULL */
 const struct kn_fields *kn_classifier_fields(const struct kn_classifier *c);
 const struct kn_abbrev *kn_classifier_abbrev(const struct kn_classifier *c);
 /* The model in use (borrowed), or NULL. */
-const struct kn_nb *kn_classifier_model(const struct kn_classifier *c);
+struct kn_model *kn_classifier_model(const struct kn_classifier *c);
 /*
  * Use model m from now on (the classifier takes it and frees the one
  * it had).  Its fields must be in the taxonomy and cover the lexicon's.
  */
-int	 kn_classifier_set_model(struct kn_classifier *c, struct kn_nb *m,
+int	 kn_classifier_set_model(struct kn_classifier *c, struct kn_model *m,
 	    struct kn_error *err);
 double	 kn_classifier_min_confidence(const struct kn_classifier *c);
 
@@ -101,7 +104,7 @@ int	 kn_classify_text(struct kn_classifier *c, const char *title,
 int	 kn_classify_record(struct kn_classifier *c, struct kn_record *r,
 	    int explain, struct kn_classification *out);
 
-/* The number of lexicon entries. */
+/* The number of lexicon entries (words of no field included). */
 size_t	 kn_classifier_lexicon_size(const struct kn_classifier *c);
 
 /*

@@ -64,4 +64,19 @@ struct kn_scored {
 int	 kn_threshold_report(const struct kn_scored *s, size_t n,
 	    size_t other, int json, struct kn_buf *out);
 
+/* One split of a validation by groups (kn-classify cv --split-by). */
+struct kn_split_score {
+	const char	*held_out;	/* the groups validated, "C,D" */
+	const char	*trained;	/* the groups trained on, "A,B" */
+	const struct kn_confusion *cm;	/* the held-out records scored */
+};
+
+/*
+ * The table of the splits, one line each, then their mean accuracy,
+ * accuracy without diacritics (over the splits that have such records)
+ * and macro-F1; key names the groups.  json or Vietnamese text.
+ */
+int	 kn_splits_report(const struct kn_split_score *s, size_t n,
+	    const char *key, int json, struct kn_buf *out);
+
 #endif

@@ -46,7 +46,9 @@ setup(void **state)
 	    "traffic,lưu trú,1\n"
 	    "finance,lưu trữ,1.5\n"
 	    "finance,CAX,0.25\n"
-	    "other,cảm ơn,-1\n");
+	    "other,cảm ơn,-1\n"
+	    "-,hướng dẫn,0\n"
+	    "finance,dẫn giải,1\n");
 	put(other_csv, "other.csv", "code,label\ntraffic,Giao thông\n");
 	return 0;
 }
@@ -81,10 +83,10 @@ classifier(double min_conf)
 	struct kn_classify_opts o;
 	struct kn_classifier *c;
 	struct kn_toks tk = KN_TOKS_INIT;
-	struct kn_nb_params p;
+	struct kn_model_params p;
 	struct kn_error err;
 	const char *names[3];
-	struct kn_nb *m;
+	struct kn_model *m;
 	size_t i;
 
 	memset(&o, 0, sizeof(o));
@@ -97,20 +99,21 @@ classifier(double min_conf)
 	c = kn_classifier_new(&o, &err);
 	if (c == NULL)
 		fail_msg("%s:%ld: %s", err.source, err.line, err.text);
-	assert_int_equal(kn_classifier_lexicon_size(c), 8);
+	assert_int_equal(kn_classifier_lexicon_size(c), 10);
 	assert_null(kn_classifier_model(c));
 	for (i = 0; i < 3; i++)
 		names[i] = kn_classifier_fields(c)->f[i].code;
-	kn_nb_params_init(&p);
-	p.min_count = 1;	/* every feature of these few texts */
-	assert_non_null(m = kn_nb_new(names, 3, &p));
+	/* Naive Bayes: hand-checkable, and every feature of these few. */
+	kn_model_params_init(&p, KN_LEARNER_NB);
+	p.min_count = 1;
+	assert_non_null(m = kn_model_new(names, 3, &p));
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		assert_int_equal(kn_classify_tokens(c, &tk, NULL, docs[i][1]),
 		    0);
-		assert_int_equal(kn_nb_learn(m, (size_t)kn_fields_find(
+		assert_int_equal(kn_model_learn(m, (size_t)kn_fields_find(
 		    kn_classifier_fields(c), docs[i][0]), &tk), 0);
 	}
-	assert_int_equal(kn_nb_finish(m), 0);
+	assert_int_equal(kn_model_finish(m), 0);
 	assert_int_equal(kn_classifier_set_model(c, m, &err), 0);
 	kn_toks_free(&tk);
 	return c;
@@ -170,6 +173,13 @@ test_lexicon(void **state)
 	check_lexicon(c, "CAX", "CAX/finance/0.375");
 	/* Negative weights count against. */
 	check_lexicon(c, "cam on", "cảm ơn/other/-1.5");
+	/*
+	 * A word of no field counts for nothing and keeps a phrase from
+	 * starting inside it: no "dẫn giải" in "hướng dẫn giải quyết".
+	 */
+	check_lexicon(c, "hướng dẫn giải quyết", "");
+	check_lexicon(c, "huong dan", "");
+	check_lexicon(c, "dẫn giải đối tượng", "dẫn giải/finance/1.5");
 	kn_classifier_free(c);
 }
 
@@ -177,7 +187,7 @@ static void
 test_combination(void **state)
 {
 	struct kn_classifier *c = classifier(-1);
-	const struct kn_nb *m;
+	struct kn_model *m;
 	struct kn_classification k;
 	struct kn_toks tk = KN_TOKS_INIT;
 	const char *text = "xe vi phạm nồng độ cồn, kinh phí";
@@ -188,7 +198,7 @@ test_combination(void **state)
 	/* By hand: z = N / T + W L, then softmax. */
 	m = kn_classifier_model(c);
 	assert_int_equal(kn_classify_tokens(c, &tk, NULL, text), 0);
-	kn_nb_score(m, &tk, nb);
+	kn_model_score(m, &tk, nb);
 	max = -HUGE_VAL;
 	for (i = 0; i < 3; i++) {
 		z[i] = nb[i] / KN_NB_TEMPERATURE + KN_NB_LEXICON_WEIGHT *
@@ -350,6 +360,12 @@ test_bad_data(void **state)
 	bad_lexicon("field,phrase,weight\ntraffic,lưu trú,1\n"
 	    "traffic,Luu tru,1\n", 3, "repeated");
 	bad_lexicon("field,phrase\ntraffic,xe\n", 2, "weight");
+	bad_lexicon("field,phrase,weight\n-,hướng dẫn,0\n"
+	    "-,huong dan,0\n", 3, "repeated");
+	bad_lexicon("field,phrase,weight\ntraffic,xe tải,1\n"
+	    "-,xe tai,0\n", 3, "both a word of no field and a phrase");
+	bad_lexicon("field,phrase,weight\n-,xe tải,0\n"
+	    "traffic,xe tai,1\n", 3, "both a word of no field and a phrase");
 
 	memset(&o, 0, sizeof(o));
 	o.fields = other_csv;	/* no field "other" */
@@ -363,10 +379,10 @@ test_bad_data(void **state)
 	 * lexicon's. */
 	c = classifier(-1);
 	kn_error_clear(&err);
-	assert_int_equal(kn_classifier_set_model(c, kn_nb_new(names, 2,
+	assert_int_equal(kn_classifier_set_model(c, kn_model_new(names, 2,
 	    NULL), &err), -1);
 	assert_non_null(strstr(err.text, "\"crime\" is not in the taxonomy"));
-	assert_int_equal(kn_classifier_set_model(c, kn_nb_new(two, 2, NULL),
+	assert_int_equal(kn_classifier_set_model(c, kn_model_new(two, 2, NULL),
 	    &err), -1);
 	assert_non_null(strstr(err.text, "lexicon's field \"other\""));
 	assert_non_null(kn_classifier_model(c));	/* the old one stays */
