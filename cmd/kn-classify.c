@@ -319,7 +319,7 @@ static int
 options(struct run *r, int argc, char *argv[])
 {
 	unsigned long n;
-	int ch, modelopt = 0;
+	int ch, rc, modelopt = 0;
 	double v;
 
 	while ((ch = getopt_long(argc, argv, KN_COMMON_SHORTOPTS, longopts,
@@ -383,17 +383,8 @@ options(struct run *r, int argc, char *argv[])
 			help();
 			return KN_EXIT_OK;
 		default:
-			switch (kn_opts_common(&r->o, ch, optarg)) {
-			case 0:
-				break;
-			case 2:
-				return KN_EXIT_OK;
-			case 1:
-				usage(stderr);
-				/* FALLTHROUGH */
-			default:
-				return KN_EXIT_FATAL;
-			}
+			if ((rc = kn_opts_other(&r->o, ch, optarg, usage)) >= 0)
+				return rc;
 		}
 	}
 	return check_options(r, argc, modelopt);
