@@ -5,7 +5,6 @@
  * labelled queries.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +49,9 @@ static const struct option evalopts[] = {
 	{ "abbrev",		required_argument,	NULL, OPT_ABBREV },
 	{ "cv",			required_argument,	NULL, OPT_CV },
 	{ "misses",		no_argument,		NULL, OPT_MISSES },
+	{ "group",		no_argument,		NULL, OPT_GROUP },
+	{ "group-threshold",	required_argument,	NULL,
+	    OPT_GROUP_THRESHOLD },
 	KN_COMMON_LONGOPTS
 };
 
@@ -76,10 +78,11 @@ usage(FILE *fp)
 	    "                 [--from format] [--to format] [--rejects file] "
 	    "[--wait seconds]\n"
 	    "                 [file ...]\n"
-	    "       kn-answer eval [--misses] [--abbrev file] [--cv k] "
-	    "[--kb file]\n"
-	    "                 [--min-score x] [--to text | json] "
-	    "[queries ...]\n", fp);
+	    "       kn-answer eval [--group] [--misses] [--abbrev file] "
+	    "[--cv k]\n"
+	    "                 [--group-threshold x] [--kb file] "
+	    "[--min-score x]\n"
+	    "                 [--to text | json] [queries ...]\n", fp);
 }
 
 static void
@@ -91,14 +94,18 @@ help(void)
 	    "  --kb file             knowledge base (JSON Lines or CSV: id, "
 	    "question,\n"
 	    "                        answer); repeatable; default "
-	    "data/answers-kb.jsonl\n"
+	    "data/answers-kb.jsonl;\n"
+	    "                        --answers without --kb makes no "
+	    "suggestions\n"
 	    "  --min-score x         suggest only at this normalised score "
 	    "or above\n"
 	    "                        (default 0.1865)\n"
 	    "  --group               give each record the id of its group's "
 	    "first record\n"
-	    "  --group-threshold x   Jaccard similarity to join a group "
-	    "(default 0.5)\n"
+	    "  --group-threshold x   TF-IDF cosine similarity to join a group "
+	    "(default 0.12);\n"
+	    "                        records given the same entry always "
+	    "share one\n"
 	    "  --answers file        merge the departments' answers (id or "
 	    "group, answer,\n"
 	    "                        answered_by, answered_at)\n"
@@ -112,7 +119,10 @@ help(void)
 	    "                        queries (expect: an entry id or null);\n"
 	    "                        --cv k cross-validates the threshold, "
 	    "--misses lists\n"
-	    "                        the errors\n"
+	    "                        the errors; --group measures the "
+	    "grouping instead\n"
+	    "                        (pairwise and B-cubed precision, recall, "
+	    "F1)\n"
 	    "\nexample:\n"
 	    "  kn-classify new.jsonl | kn-answer --kb answers-kb.jsonl "
 	    "--group > out.jsonl\n"
@@ -262,9 +272,133 @@ load_abbrev(const struct kn_opts *o, const struct conf *c)
 
 struct query {
 	char	*id;
+	char	*text;		/* what it asks */
+	size_t	 len;
+	char	*field;		/* or NULL */
 	char	*got;		/* best entry id, or NULL */
 	char	*expect;	/* NULL: unanswerable */
+	char	*answer;	/* the entry suggested at --min-score, or NULL */
 };
+
+struct queries {
+	struct query	*q;
+	struct kn_eval_item *items;
+	size_t		 n, cap;
+};
+
+static void
+free_queries(struct queries *qs)
+{
+	size_t i;
+
+	for (i = 0; i < qs->n; i++) {
+		free(qs->q[i].id);
+		free(qs->q[i].text);
+		free(qs->q[i].field);
+		free(qs->q[i].got);
+		free(qs->q[i].expect);
+		free(qs->q[i].answer);
+	}
+	free(qs->q);
+	free(qs->items);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/*
+ * Read one labelled query and measure the suggestion on it: every entry
+ * is ranked.  0, or -1 after a message.
+ */
+static int
+eval_query(const struct kn_opts *o, const struct conf *c, struct kn_kb *kb,
+    struct kn_record *r, struct queries *qs, struct kn_buf *text,
+    struct kn_buf *tmp)
+{
+	const struct kn_hit *hits;
+	struct kn_eval_item *it;
+	struct kn_hit best;
+	struct query *q;
+	const char *e;
+	long nh, h, want;
+
+	if (!kn_record_has(r, "expect")) {
+		kn_msg_at(o, kn_record_source(r), kn_record_line(r), "no "
+		    "\"expect\" (an entry id, or null when none answers)");
+		return -1;
+	}
+	kn_buf_reset(tmp);
+	kn_record_text(r, "expect", tmp);
+	e = tmp->len > 0 ? tmp->data : NULL;
+	want = e != NULL ? kn_kb_find(kb, e) : -1;
+	if (e != NULL && want < 0) {
+		kn_msg_at(o, kn_record_source(r), kn_record_line(r), "expect: "
+		    "no entry \"%s\" in the knowledge base", e);
+		return -1;
+	}
+	if (qs->n == qs->cap) {
+		size_t nc = qs->cap ? qs->cap * 2 : 256;
+		void *p;
+
+		if ((p = realloc(qs->items, nc * sizeof(*qs->items))) == NULL)
+			goto nomem;
+		qs->items = p;
+		if ((p = realloc(qs->q, nc * sizeof(*qs->q))) == NULL)
+			goto nomem;
+		qs->q = p;
+		qs->cap = nc;
+	}
+	it = &qs->items[qs->n];
+	q = &qs->q[qs->n];
+	memset(it, 0, sizeof(*it));
+	memset(q, 0, sizeof(*q));
+	qs->n++;
+	record_text(r, text);
+	if ((q->text = strdup(kn_buf_str(text))) == NULL)
+		goto nomem;
+	q->len = text->len;
+	if (kn_record_str(r, "field") != NULL &&
+	    (q->field = strdup(kn_record_str(r, "field"))) == NULL)
+		goto nomem;
+	q->expect = e != NULL ? strdup(kn_kb_id(kb, (size_t)want)) : NULL;
+	kn_buf_reset(tmp);
+	kn_record_text(r, "id", tmp);
+	if ((q->id = strdup(kn_buf_str(tmp))) == NULL ||
+	    (e != NULL && q->expect == NULL))
+		goto nomem;
+	nh = kn_kb_rank(kb, q->text, q->len, q->field, &hits);
+	if (nh < 0)
+		goto nomem;
+	it->answerable = want >= 0;
+	if (nh > 0) {
+		it->score = hits[0].score;
+		it->right = (long)hits[0].entry == want;
+		if ((q->got = strdup(kn_kb_id(kb, hits[0].entry))) == NULL)
+			goto nomem;
+	}
+	for (h = 0; h < nh && want >= 0; h++)
+		if ((long)hits[h].entry == want) {
+			it->rr = 1.0 / (double)(h + 1);
+			break;
+		}
+	/* What a run would suggest, for grouping by the same entry. */
+	switch (kn_kb_best(kb, q->text, q->len, q->field, c->min_score,
+	    &best)) {
+	case -1:
+		goto nomem;
+	case 1:
+		if (best.score >= c->min_score && (q->answer =
+		    dup_or_null(kn_kb_id(kb, best.entry))) == NULL)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	kn_msg(o, "out of memory");
+	return -1;
+}
 
 static void
 print_figures(const char *title, const struct kn_eval_figures *f)
@@ -289,6 +423,436 @@ json_figures(const char *key, const struct kn_eval_figures *f, int last)
 	    f->abstained, last ? "" : ",");
 }
 
+/* The figures of the suggestions (kn-answer eval). */
+static void
+eval_answers(const struct conf *c, const struct kn_kb *kb,
+    const struct queries *qs, int json, const double *ths,
+    const struct kn_eval_figures *fcv)
+{
+	const struct kn_eval_item *items = qs->items;
+	struct kn_eval_figures f, fall;
+	size_t n = qs->n, i;
+	double th = 0;
+
+	kn_eval_measure(items, n, c->min_score, &f);
+	if (c->cv > 0) {
+		th = kn_eval_threshold(items, n);
+		kn_eval_measure(items, n, th, &fall);
+	}
+	if (json) {
+		printf("{\n  \"queries\": %zu, \"answerable\": %zu, "
+		    "\"unanswerable\": %zu, \"kb_entries\": %zu,\n", f.n,
+		    f.nans, f.nun, kn_kb_count(kb));
+		printf("  \"top1_ranked\": %.3f, \"mrr\": %.3f,\n",
+		    f.nans ? (double)f.ranked / f.nans : 0, f.mrr);
+		json_figures("at_min_score", &f, c->cv == 0);
+		if (c->cv > 0) {
+			printf("  \"cv_folds\": %d, \"cv_thresholds\": [",
+			    c->cv);
+			for (i = 0; i < (size_t)c->cv; i++)
+				printf("%s%.4g", i ? ", " : "", ths[i]);
+			printf("],\n");
+			json_figures("cv", fcv, 0);
+			json_figures("chosen_on_all", &fall, 1);
+		}
+		printf("}\n");
+	} else {
+		char title[128];
+
+		printf("truy vấn %zu: có đáp án %zu, không có đáp án %zu; "
+		    "cơ sở tri thức %zu mục\n", f.n, f.nans, f.nun,
+		    kn_kb_count(kb));
+		printf("  top-1 đúng, chưa xét ngưỡng     %.3f  (%zu/%zu)\n",
+		    f.nans ? (double)f.ranked / f.nans : 0, f.ranked, f.nans);
+		printf("  MRR                             %.3f\n", f.mrr);
+		snprintf(title, sizeof(title), "với --min-score %.4g:",
+		    c->min_score);
+		print_figures(title, &f);
+		if (c->cv > 0) {
+			printf("kiểm định chéo %d phần (ngưỡng chọn trên các "
+			    "phần còn lại):", c->cv);
+			for (i = 0; i < (size_t)c->cv; i++)
+				printf(" %.4g", ths[i]);
+			printf("\n");
+			print_figures("  gộp các phần:", fcv);
+			snprintf(title, sizeof(title), "ngưỡng chọn trên toàn bộ "
+			    "truy vấn: %.4g", th);
+			print_figures(title, &fall);
+		}
+	}
+	if (!c->misses)
+		return;
+	for (i = 0; i < n; i++) {
+		int sug = items[i].score > 0 && items[i].score >= c->min_score;
+		const char *what;
+
+		if (items[i].answerable)
+			what = !sug ? "missed" : items[i].right ? NULL : "wrong";
+		else
+			what = sug ? "answered" : NULL;
+		if (what == NULL)
+			continue;
+		fprintf(json ? stderr : stdout, "%s %s: expect %s, best %s, "
+		    "score %.3f\n", what, qs->q[i].id,
+		    qs->q[i].expect ? qs->q[i].expect : "null",
+		    qs->q[i].got ? qs->q[i].got : "-", items[i].score);
+	}
+}
+
+/* ---- kn-answer eval --group ---- */
+
+/* Candidate thresholds for cross-validation: 0.02, 0.03, ... 0.60. */
+#define GT_FIRST	0.02
+#define GT_STEP		0.01
+#define GT_COUNT	59
+
+struct geval {
+	const struct kn_abbrev *ab;
+	const struct kn_kb *kb;
+	const struct queries *qs;
+	size_t		*label;		/* by expect; each null its own */
+	size_t		 nlabels;
+	int		*fold;
+	size_t		*group;		/* the query number of its group's first */
+	double		*sim;
+	unsigned char	*mask;
+};
+
+/*
+ * Group the queries with mask[i] set (all when mask is NULL), in order,
+ * into ge->group; rule: records given the same entry share a group.
+ */
+static int
+geval_run(struct geval *ge, double th, int rule, const unsigned char *mask)
+{
+	const struct queries *qs = ge->qs;
+	struct kn_grouper *g;
+	char id[32];
+	size_t i;
+
+	if ((g = kn_grouper_new(ge->ab, ge->kb, th)) == NULL)
+		return -1;
+	for (i = 0; i < qs->n; i++) {
+		const struct query *q = &qs->q[i];
+		const char *rep;
+
+		ge->group[i] = i;
+		if (mask != NULL && !mask[i])
+			continue;
+		snprintf(id, sizeof(id), "%zu", i);
+		if ((rep = kn_grouper_add(g, id, q->field, q->text, q->len,
+		    rule ? q->answer : NULL, &ge->sim[i])) == NULL) {
+			kn_grouper_free(g);
+			return -1;
+		}
+		ge->group[i] = (size_t)strtoul(rep, NULL, 10);
+	}
+	kn_grouper_free(g);
+	return 0;
+}
+
+/* The figures at threshold th over the queries in mask (NULL: all). */
+static int
+geval_measure(struct geval *ge, double th, int rule,
+    const unsigned char *mask, struct kn_group_figures *f)
+{
+	size_t i, m = 0, *lab, *grp;
+	int rc;
+
+	if (mask == NULL)
+		return geval_run(ge, th, rule, NULL) == -1 ? -1 :
+		    kn_group_measure(ge->label, ge->group, NULL, ge->qs->n, f);
+	/* Only the queries in the mask are grouped, and measured. */
+	if ((lab = malloc((ge->qs->n + 1) * sizeof(*lab))) == NULL)
+		return -1;
+	if ((grp = malloc((ge->qs->n + 1) * sizeof(*grp))) == NULL) {
+		free(lab);
+		return -1;
+	}
+	rc = geval_run(ge, th, rule, mask);
+	for (i = 0; rc == 0 && i < ge->qs->n; i++)
+		if (mask[i]) {
+			lab[m] = ge->label[i];
+			grp[m++] = ge->group[i];
+		}
+	if (rc == 0)
+		rc = kn_group_measure(lab, grp, NULL, m, f);
+	free(lab);
+	free(grp);
+	return rc;
+}
+
+/* The threshold of the candidates with the best F1 on the queries in mask. */
+static int
+geval_choose(struct geval *ge, int rule, const unsigned char *mask,
+    double *th)
+{
+	double cand[GT_COUNT], f1[GT_COUNT];
+	struct kn_group_figures f;
+	int i;
+
+	for (i = 0; i < GT_COUNT; i++) {
+		cand[i] = GT_FIRST + GT_STEP * i;
+		if (geval_measure(ge, cand[i], rule, mask, &f) == -1)
+			return -1;
+		f1[i] = f.f1;
+	}
+	*th = kn_group_pick(cand, f1, GT_COUNT);
+	return 0;
+}
+
+/*
+ * k-fold cross-validation over the labels: the queries of label l are
+ * in fold l mod k.  For each fold, the threshold is chosen on the other
+ * folds grouped alone; then all the queries are grouped with it, in
+ * order, so that the fold's queries meet the others as in a real round,
+ * and the pairs whose later query is in the fold are counted (each pair
+ * thus once).  The counts of the folds are added up.
+ */
+static int
+geval_cv(struct geval *ge, int k, int rule, double *ths,
+    struct kn_group_figures *sum)
+{
+	struct kn_group_figures f;
+	double bp = 0, br = 0;
+	size_t i, n = ge->qs->n;
+	int fo;
+
+	memset(sum, 0, sizeof(*sum));
+	for (fo = 0; fo < k; fo++) {
+		for (i = 0; i < n; i++)
+			ge->mask[i] = ge->fold[i] != fo;
+		if (geval_choose(ge, rule, ge->mask, &ths[fo]) == -1 ||
+		    geval_run(ge, ths[fo], rule, NULL) == -1)
+			return -1;
+		for (i = 0; i < n; i++)
+			ge->mask[i] = ge->fold[i] == fo;
+		if (kn_group_measure(ge->label, ge->group, ge->mask, n,
+		    &f) == -1)
+			return -1;
+		sum->n += f.n;
+		sum->groups += f.groups;
+		sum->tp += f.tp;
+		sum->fp += f.fp;
+		sum->fn += f.fn;
+		bp += f.bp * (double)f.n;
+		br += f.br * (double)f.n;
+	}
+	sum->p = sum->tp + sum->fp > 0 ? (double)sum->tp /
+	    (double)(sum->tp + sum->fp) : 1;
+	sum->r = sum->tp + sum->fn > 0 ? (double)sum->tp /
+	    (double)(sum->tp + sum->fn) : 1;
+	sum->f1 = sum->p + sum->r > 0 ? 2 * sum->p * sum->r /
+	    (sum->p + sum->r) : 0;
+	sum->bp = sum->n > 0 ? bp / (double)sum->n : 1;
+	sum->br = sum->n > 0 ? br / (double)sum->n : 1;
+	sum->bf1 = sum->bp + sum->br > 0 ? 2 * sum->bp * sum->br /
+	    (sum->bp + sum->br) : 0;
+	return 0;
+}
+
+static void
+print_group_figures(const char *title, const struct kn_group_figures *f,
+    int groups)
+{
+	printf("%s\n", title);
+	printf("  theo cặp   P %.3f  R %.3f  F1 %.3f  (đúng %llu, gộp sai "
+	    "%llu, tách sai %llu)\n", f->p, f->r, f->f1,
+	    (unsigned long long)f->tp, (unsigned long long)f->fp,
+	    (unsigned long long)f->fn);
+	printf("  B-cubed    P %.3f  R %.3f  F1 %.3f\n", f->bp, f->br, f->bf1);
+	if (groups)
+		printf("  số nhóm    %zu\n", f->groups);
+}
+
+/* One line of figures; th < 0 and no groups for the sums of the folds. */
+static void
+json_group_figures(const char *key, double th,
+    const struct kn_group_figures *f, int last)
+{
+	printf("  \"%s\": {", key);
+	if (th >= 0)
+		printf("\"group_threshold\": %.4g, ", th);
+	printf("\"precision\": %.3f, \"recall\": %.3f, \"f1\": %.3f, "
+	    "\"tp\": %llu, \"fp\": %llu, \"fn\": %llu, "
+	    "\"bcubed_precision\": %.3f, \"bcubed_recall\": %.3f, "
+	    "\"bcubed_f1\": %.3f", f->p, f->r, f->f1,
+	    (unsigned long long)f->tp, (unsigned long long)f->fp,
+	    (unsigned long long)f->fn, f->bp, f->br, f->bf1);
+	if (th >= 0)
+		printf(", \"groups\": %zu", f->groups);
+	printf("}%s\n", last ? "" : ",");
+}
+
+/* The number of each query's label: its expect, or itself when null. */
+static int
+geval_labels(struct geval *ge)
+{
+	const struct queries *qs = ge->qs;
+	struct kn_map *m;
+	size_t i;
+
+	if ((m = kn_map_new()) == NULL)
+		return -1;
+	for (i = 0; i < qs->n; i++) {
+		void **slot;
+		int created;
+
+		if (qs->q[i].expect == NULL) {
+			ge->label[i] = ge->nlabels++;
+			continue;
+		}
+		if ((slot = kn_map_slot(m, qs->q[i].expect,
+		    strlen(qs->q[i].expect), &created)) == NULL) {
+			kn_map_free(m);
+			return -1;
+		}
+		if (created)
+			*slot = (void *)(uintptr_t)(++ge->nlabels);
+		ge->label[i] = (size_t)(uintptr_t)*slot - 1;
+	}
+	kn_map_free(m);
+	return 0;
+}
+
+/* The figures of the grouping (kn-answer eval --group). */
+static int
+eval_groups(const struct kn_opts *o, const struct conf *c,
+    const struct kn_abbrev *ab, const struct kn_kb *kb,
+    const struct queries *qs, int json)
+{
+	struct geval ge;
+	struct kn_group_figures fs, fr, cvs, cvr, alls, allr, lab;
+	double ths[100], thr[100], th_s = 0, th_r = 0;
+	size_t n = qs->n, i;
+	int rc = -1;
+
+	memset(&ge, 0, sizeof(ge));
+	ge.ab = ab;
+	ge.kb = kb;
+	ge.qs = qs;
+	if ((ge.label = calloc(n + 1, sizeof(*ge.label))) == NULL ||
+	    (ge.fold = calloc(n + 1, sizeof(*ge.fold))) == NULL ||
+	    (ge.group = calloc(n + 1, sizeof(*ge.group))) == NULL ||
+	    (ge.sim = calloc(n + 1, sizeof(*ge.sim))) == NULL ||
+	    (ge.mask = calloc(n + 1, 1)) == NULL ||
+	    geval_labels(&ge) == -1)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		ge.fold[i] = c->cv > 0 ? (int)(ge.label[i] % (size_t)c->cv) : 0;
+	/* The labels as groups: how many there are, and the pairs. */
+	if (kn_group_measure(ge.label, ge.label, NULL, n, &lab) == -1 ||
+	    geval_measure(&ge, c->group_threshold, 0, NULL, &fs) == -1 ||
+	    geval_measure(&ge, c->group_threshold, 1, NULL, &fr) == -1)
+		goto nomem;
+	if (c->cv > 0 && (geval_cv(&ge, c->cv, 0, ths, &cvs) == -1 ||
+	    geval_cv(&ge, c->cv, 1, thr, &cvr) == -1 ||
+	    geval_choose(&ge, 0, NULL, &th_s) == -1 ||
+	    geval_choose(&ge, 1, NULL, &th_r) == -1 ||
+	    geval_measure(&ge, th_s, 0, NULL, &alls) == -1 ||
+	    geval_measure(&ge, th_r, 1, NULL, &allr) == -1))
+		goto nomem;
+	if (json) {
+		printf("{\n  \"queries\": %zu, \"labels\": %zu, "
+		    "\"same_label_pairs\": %llu, \"kb_entries\": %zu, "
+		    "\"min_score\": %.4g,\n", n, lab.groups,
+		    (unsigned long long)lab.tp, kn_kb_count(kb),
+		    c->min_score);
+		json_group_figures("similarity", c->group_threshold, &fs, 0);
+		json_group_figures("with_answer_rule", c->group_threshold, &fr,
+		    c->cv == 0);
+		if (c->cv > 0) {
+			printf("  \"cv_folds\": %d, \"cv_thresholds\": [",
+			    c->cv);
+			for (i = 0; i < (size_t)c->cv; i++)
+				printf("%s%.4g", i ? ", " : "", ths[i]);
+			printf("], \"cv_thresholds_with_answer_rule\": [");
+			for (i = 0; i < (size_t)c->cv; i++)
+				printf("%s%.4g", i ? ", " : "", thr[i]);
+			printf("],\n");
+			json_group_figures("cv_similarity", -1, &cvs, 0);
+			json_group_figures("cv_with_answer_rule", -1, &cvr,
+			    0);
+			json_group_figures("chosen_on_all_similarity", th_s,
+			    &alls, 0);
+			json_group_figures("chosen_on_all_with_answer_rule", th_r,
+			    &allr, 1);
+		}
+		printf("}\n");
+	} else {
+		char title[160];
+
+		printf("gom nhóm %zu truy vấn: %zu nhóm theo nhãn expect, %llu "
+		    "cặp cùng nhãn; nền idf: cơ sở tri thức %zu mục\n", n,
+		    lab.groups, (unsigned long long)lab.tp, kn_kb_count(kb));
+		snprintf(title, sizeof(title), "chỉ theo độ tương tự, "
+		    "--group-threshold %.4g:", c->group_threshold);
+		print_group_figures(title, &fs, 1);
+		snprintf(title, sizeof(title), "thêm quy tắc cùng mục được đề "
+		    "xuất (--min-score %.4g):", c->min_score);
+		print_group_figures(title, &fr, 1);
+		if (c->cv > 0) {
+			printf("kiểm định chéo %d phần theo nhãn (ngưỡng chọn "
+			    "trên các phần còn lại)\n  chỉ theo độ tương tự, "
+			    "ngưỡng:", c->cv);
+			for (i = 0; i < (size_t)c->cv; i++)
+				printf(" %.4g", ths[i]);
+			printf("\n");
+			print_group_figures("  gộp các phần:", &cvs, 0);
+			printf("  thêm quy tắc cùng mục được đề xuất, ngưỡng:");
+			for (i = 0; i < (size_t)c->cv; i++)
+				printf(" %.4g", thr[i]);
+			printf("\n");
+			print_group_figures("  gộp các phần:", &cvr, 0);
+			snprintf(title, sizeof(title), "ngưỡng chọn trên toàn bộ "
+			    "truy vấn, chỉ theo độ tương tự: %.4g", th_s);
+			print_group_figures(title, &alls, 1);
+			snprintf(title, sizeof(title), "ngưỡng chọn trên toàn bộ "
+			    "truy vấn, thêm quy tắc: %.4g", th_r);
+			print_group_figures(title, &allr, 1);
+		}
+	}
+	if (c->misses) {
+		/* Similarity alone, at --group-threshold. */
+		if (geval_run(&ge, c->group_threshold, 0, NULL) == -1)
+			goto nomem;
+		for (i = 0; i < n; i++) {
+			const struct query *q = &qs->q[i];
+			size_t j, g = ge.group[i];
+
+			if (g != i && ge.label[g] != ge.label[i])
+				fprintf(json ? stderr : stdout, "joined %s: "
+				    "expect %s, group %s (expect %s), "
+				    "similarity %.3f\n", q->id,
+				    q->expect ? q->expect : "null",
+				    qs->q[g].id, qs->q[g].expect ?
+				    qs->q[g].expect : "null", ge.sim[i]);
+			for (j = 0; j < i; j++)
+				if (ge.label[j] == ge.label[i] &&
+				    ge.group[j] != g) {
+					fprintf(json ? stderr : stdout,
+					    "apart %s: expect %s, group %s, "
+					    "%s in group %s\n", q->id,
+					    q->expect, qs->q[g].id,
+					    qs->q[j].id,
+					    qs->q[ge.group[j]].id);
+					break;
+				}
+		}
+	}
+	rc = 0;
+	goto out;
+nomem:
+	kn_msg(o, "out of memory");
+out:
+	free(ge.label);
+	free(ge.fold);
+	free(ge.group);
+	free(ge.sim);
+	free(ge.mask);
+	return rc;
+}
+
 static int
 eval_main(int argc, char *argv[])
 {
@@ -297,18 +861,18 @@ eval_main(int argc, char *argv[])
 	struct kn_abbrev *ab = NULL;
 	struct kn_kb *kb = NULL;
 	struct kn_record *r;
-	struct kn_buf text = KN_BUF_INIT, exp = KN_BUF_INIT;
-	struct kn_eval_item *items = NULL;
-	struct query *qs = NULL;
-	struct kn_eval_figures f, fcv;
+	struct kn_buf text = KN_BUF_INIT, tmp = KN_BUF_INIT;
+	struct queries qs;
+	struct kn_eval_figures fcv;
 	double ths[100];
-	size_t n = 0, cap = 0, i;
-	int ch, json = 0, rc = KN_EXIT_FATAL, nin, rd;
+	int ch, json = 0, rc = KN_EXIT_FATAL, nin, rd, st;
 	static char *stdin_only[] = { "-", NULL };
 	char **inputs;
 
 	memset(&c, 0, sizeof(c));
+	memset(&qs, 0, sizeof(qs));
 	c.min_score = KN_KB_MIN_SCORE;
+	c.group_threshold = KN_GROUP_THRESHOLD;
 	kn_opts_init(&o, "kn-answer");
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, KN_COMMON_SHORTOPTS, evalopts,
@@ -333,17 +897,8 @@ eval_main(int argc, char *argv[])
 		case -1:
 			return KN_EXIT_FATAL;
 		}
-		switch (kn_opts_common(&o, ch, optarg)) {
-		case 0:
-			break;
-		case 2:
-			return KN_EXIT_OK;
-		case 1:
-			usage(stderr);
-			/* FALLTHROUGH */
-		default:
-			return KN_EXIT_FATAL;
-		}
+		if ((st = kn_opts_other(&o, ch, optarg, usage)) >= 0)
+			return st;
 	}
 	if ((ab = load_abbrev(&o, &c)) == NULL ||
 	    (kb = load_kb(&o, &c, ab)) == NULL)
@@ -363,172 +918,39 @@ eval_main(int argc, char *argv[])
 			goto out;
 		}
 		while ((rd = kn_reader_next(rdr, &r, &err)) != KN_READ_END) {
-			const struct kn_hit *hits;
-			const char *e;
-			long nh, h, want;
-			struct kn_eval_item *it;
-			struct query *q;
-
 			if (rd != KN_READ_RECORD) {
 				kn_die(&o, &err);
 				kn_reader_close(rdr);
 				goto out;
 			}
-			if (!kn_record_has(r, "expect")) {
-				kn_msg_at(&o, kn_record_source(r),
-				    kn_record_line(r), "no \"expect\" (an "
-				    "entry id, or null when none answers)");
-				goto bad;
+			if (eval_query(&o, &c, kb, r, &qs, &text, &tmp) == -1) {
+				kn_record_free(r);
+				kn_reader_close(rdr);
+				goto out;
 			}
-			kn_buf_reset(&exp);
-			kn_record_text(r, "expect", &exp);
-			e = exp.len > 0 ? exp.data : NULL;
-			want = e != NULL ? kn_kb_find(kb, e) : -1;
-			if (e != NULL && want < 0) {
-				kn_msg_at(&o, kn_record_source(r),
-				    kn_record_line(r), "expect: no entry "
-				    "\"%s\" in the knowledge base", e);
-				goto bad;
-			}
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 256;
-				void *p;
-
-				if ((p = realloc(items, nc * sizeof(*items))) ==
-				    NULL)
-					goto nomem;
-				items = p;
-				if ((p = realloc(qs, nc * sizeof(*qs))) == NULL)
-					goto nomem;
-				qs = p;
-				cap = nc;
-			}
-			it = &items[n];
-			q = &qs[n];
-			memset(it, 0, sizeof(*it));
-			memset(q, 0, sizeof(*q));
-			n++;
-			record_text(r, &text);
-			nh = kn_kb_rank(kb, text.data, text.len,
-			    kn_record_str(r, "field"), &hits);
-			if (nh < 0)
-				goto nomem;
-			it->answerable = e != NULL;
-			if (nh > 0) {
-				it->score = hits[0].score;
-				it->right = (long)hits[0].entry == want;
-				q->got = strdup(kn_kb_id(kb, hits[0].entry));
-			}
-			for (h = 0; h < nh && want >= 0; h++)
-				if ((long)hits[h].entry == want) {
-					it->rr = 1.0 / (double)(h + 1);
-					break;
-				}
-			kn_buf_reset(&exp);
-			kn_record_text(r, "id", &exp);
-			q->id = strdup(kn_buf_str(&exp));
-			q->expect = e != NULL ? strdup(kn_kb_id(kb, want)) :
-			    NULL;
 			kn_record_free(r);
-			continue;
-nomem:
-			kn_msg(&o, "out of memory");
-bad:
-			kn_record_free(r);
-			kn_reader_close(rdr);
-			goto out;
 		}
 		kn_reader_close(rdr);
 	}
-	kn_eval_measure(items, n, c.min_score, &f);
-	if (c.cv > 0 && kn_eval_cv(items, n, c.cv, ths, &fcv) == -1) {
-		kn_msg(&o, "out of memory");
-		goto out;
-	}
-	if (json) {
-		printf("{\n  \"queries\": %zu, \"answerable\": %zu, "
-		    "\"unanswerable\": %zu, \"kb_entries\": %zu,\n", f.n,
-		    f.nans, f.nun, kn_kb_count(kb));
-		printf("  \"top1_ranked\": %.3f, \"mrr\": %.3f,\n",
-		    f.nans ? (double)f.ranked / f.nans : 0, f.mrr);
-		json_figures("at_min_score", &f, c.cv == 0);
-		if (c.cv > 0) {
-			struct kn_eval_figures fall;
-
-			kn_eval_measure(items, n, kn_eval_threshold(items, n),
-			    &fall);
-			printf("  \"cv_folds\": %d, \"cv_thresholds\": [", c.cv);
-			for (i = 0; i < (size_t)c.cv; i++)
-				printf("%s%.4g", i ? ", " : "", ths[i]);
-			printf("],\n");
-			json_figures("cv", &fcv, 0);
-			json_figures("chosen_on_all", &fall, 1);
-		}
-		printf("}\n");
+	if (c.group) {
+		if (eval_groups(&o, &c, ab, kb, &qs, json) == -1)
+			goto out;
 	} else {
-		printf("truy vấn %zu: có đáp án %zu, không có đáp án %zu; "
-		    "cơ sở tri thức %zu mục\n", f.n, f.nans, f.nun,
-		    kn_kb_count(kb));
-		printf("  top-1 đúng, chưa xét ngưỡng     %.3f  (%zu/%zu)\n",
-		    f.nans ? (double)f.ranked / f.nans : 0, f.ranked, f.nans);
-		printf("  MRR                             %.3f\n", f.mrr);
-		{
-			char title[128];
-
-			snprintf(title, sizeof(title), "với --min-score %.4g:",
-			    c.min_score);
-			print_figures(title, &f);
+		if (c.cv > 0 && kn_eval_cv(qs.items, qs.n, c.cv, ths,
+		    &fcv) == -1) {
+			kn_msg(&o, "out of memory");
+			goto out;
 		}
-		if (c.cv > 0) {
-			struct kn_eval_figures fall;
-			char title[128];
-			double th = kn_eval_threshold(items, n);
-
-			printf("kiểm định chéo %d phần (ngưỡng chọn trên các "
-			    "phần còn lại):", c.cv);
-			for (i = 0; i < (size_t)c.cv; i++)
-				printf(" %.4g", ths[i]);
-			printf("\n");
-			print_figures("  gộp các phần:", &fcv);
-			kn_eval_measure(items, n, th, &fall);
-			snprintf(title, sizeof(title), "ngưỡng chọn trên toàn bộ "
-			    "truy vấn: %.4g", th);
-			print_figures(title, &fall);
-		}
-	}
-	if (c.misses) {
-		for (i = 0; i < n; i++) {
-			int sug = items[i].score > 0 &&
-			    items[i].score >= c.min_score;
-			const char *what;
-
-			if (items[i].answerable)
-				what = !sug ? "missed" : items[i].right ? NULL :
-				    "wrong";
-			else
-				what = sug ? "answered" : NULL;
-			if (what == NULL)
-				continue;
-			fprintf(json ? stderr : stdout, "%s %s: expect %s, "
-			    "best %s, score %.3f\n", what, qs[i].id,
-			    qs[i].expect ? qs[i].expect : "null",
-			    qs[i].got ? qs[i].got : "-", items[i].score);
-		}
+		eval_answers(&c, kb, &qs, json, ths, &fcv);
 	}
 	rc = ferror(stdout) || fflush(stdout) == EOF ? KN_EXIT_FATAL :
 	    KN_EXIT_OK;
 	if (rc != KN_EXIT_OK)
 		kn_msg(&o, "<stdout>: %s", strerror(errno));
 out:
-	for (i = 0; i < n; i++) {
-		free(qs[i].id);
-		free(qs[i].got);
-		free(qs[i].expect);
-	}
-	free(qs);
-	free(items);
+	free_queries(&qs);
 	kn_buf_free(&text);
-	kn_buf_free(&exp);
+	kn_buf_free(&tmp);
 	kn_kb_free(kb);
 	kn_abbrev_free(ab);
 	return rc;
@@ -541,9 +963,10 @@ out:
 
 struct slot {
 	struct kn_record *rec;
-	char		*text;		/* what the record asks; NULL: no search */
+	char		*text;		/* what the record asks */
 	size_t		 len;
-	int		 want;		/* the record may get a suggestion */
+	char		*field;		/* or NULL */
+	int		 want;		/* the knowledge base is searched */
 	int		 found;		/* kn_kb_best_with's return */
 	struct kn_hit	 hit;
 };
@@ -551,10 +974,24 @@ struct slot {
 struct job {
 	const struct kn_kb *kb;
 	struct kn_kb_search *s;
-	struct slot	*batch;
+	struct slot	*slot;
 	size_t		 first, n, step;
 	double		 min_score;
 	int		 rc;
+};
+
+/*
+ * A batch of records and the threads searching it.  The threads read
+ * only the slots' text and field and write only found and hit, so that
+ * the main thread can meanwhile read the next batch and write the last.
+ */
+struct batch {
+	struct slot	*slot;
+	size_t		 n;
+	struct job	 jobs[MAX_THREADS];
+	pthread_t	 tid[MAX_THREADS];
+	int		 started[MAX_THREADS];
+	int		 searching;
 };
 
 static void *
@@ -565,64 +1002,77 @@ run_job(void *arg)
 
 	j->rc = 0;
 	for (i = j->first; i < j->n; i += j->step) {
-		struct slot *sl = &j->batch[i];
+		struct slot *sl = &j->slot[i];
 
 		if (!sl->want)
 			continue;
 		sl->found = kn_kb_best_with(j->kb, j->s, sl->text, sl->len,
-		    kn_record_str(sl->rec, "field"), j->min_score, &sl->hit);
+		    sl->field, j->min_score, &sl->hit);
 		if (sl->found == -1)
 			j->rc = -1;
 	}
 	return NULL;
 }
 
-/* Search every slot that wants it, on nthreads threads. */
-static int
-search_batch(const struct kn_kb *kb, struct kn_kb_search **s, int nthreads,
-    struct slot *batch, size_t n, double min_score)
+/* Start searching the slots of b that want it, on nthreads threads. */
+static void
+search_start(const struct kn_kb *kb, struct kn_kb_search **s, int nthreads,
+    struct batch *b, double min_score)
 {
-	struct job jobs[MAX_THREADS];
-	pthread_t tid[MAX_THREADS];
-	int started[MAX_THREADS], t, rc = 0;
+	int t;
 
-	if (kb == NULL || n == 0)
+	b->searching = kb != NULL && b->n > 0;
+	if (!b->searching)
+		return;
+	for (t = 0; t < nthreads; t++) {
+		b->jobs[t].kb = kb;
+		b->jobs[t].s = s[t];
+		b->jobs[t].slot = b->slot;
+		b->jobs[t].first = (size_t)t;
+		b->jobs[t].n = b->n;
+		b->jobs[t].step = (size_t)nthreads;
+		b->jobs[t].min_score = min_score;
+		b->jobs[t].rc = 0;
+		b->started[t] = pthread_create(&b->tid[t], NULL, run_job,
+		    &b->jobs[t]) == 0;
+	}
+}
+
+/*
+ * Wait for the search of b to end; a share whose thread could not be
+ * started is searched here.  -1 when out of memory.
+ */
+static int
+search_wait(struct batch *b, int nthreads)
+{
+	int t, rc = 0;
+
+	if (!b->searching)
 		return 0;
 	for (t = 0; t < nthreads; t++) {
-		jobs[t].kb = kb;
-		jobs[t].s = s[t];
-		jobs[t].batch = batch;
-		jobs[t].first = (size_t)t;
-		jobs[t].n = n;
-		jobs[t].step = (size_t)nthreads;
-		jobs[t].min_score = min_score;
-		started[t] = t > 0 && n > 1 &&
-		    pthread_create(&tid[t], NULL, run_job, &jobs[t]) == 0;
-	}
-	/* This thread takes the first share, and that of any not started. */
-	for (t = 0; t < nthreads; t++)
-		if (!started[t])
-			run_job(&jobs[t]);
-	for (t = 1; t < nthreads; t++)
-		if (started[t])
-			pthread_join(tid[t], NULL);
-	for (t = 0; t < nthreads; t++)
-		if (jobs[t].rc == -1)
+		if (b->started[t])
+			pthread_join(b->tid[t], NULL);
+		else
+			run_job(&b->jobs[t]);
+		if (b->jobs[t].rc == -1)
 			rc = -1;
+	}
+	b->searching = 0;
 	return rc;
 }
 
 static void
-free_batch(struct slot *batch, size_t n)
+free_batch(struct batch *b)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		kn_record_free(batch[i].rec);
-		free(batch[i].text);
-		batch[i].rec = NULL;
-		batch[i].text = NULL;
+	for (i = 0; i < b->n; i++) {
+		kn_record_free(b->slot[i].rec);
+		free(b->slot[i].text);
+		free(b->slot[i].field);
+		memset(&b->slot[i], 0, sizeof(b->slot[i]));
 	}
+	b->n = 0;
 }
 
 /* As many threads as processors online, up to 8. */
@@ -661,191 +1111,248 @@ report_answers_problems(const struct kn_opts *o, const char *path,
 	return errors;
 }
 
+/* What a run works with, from record to record. */
+struct run {
+	struct kn_opts	 o;
+	struct conf	 c;
+	struct kn_kb	*kb;
+	struct kn_grouper *g;
+	struct kn_answers *ans;
+	int		 suggest;
+	struct kn_buf	 text, id;
+	unsigned long	 nsuggested, nnone, napplied;
+};
+
+/*
+ * Read up to BATCH records into b.  0 at the end of the input, 1 when
+ * there may be more, -1 when out of memory (after a message).
+ */
+static int
+read_batch(struct run *r, struct batch *b)
+{
+	struct kn_record *rec;
+	int more = 1;
+
+	b->n = 0;
+	while (b->n < BATCH && (more = kn_run_next(&r->o, &rec) ==
+	    KN_READ_RECORD)) {
+		struct slot *sl = &b->slot[b->n];
+		const char *field = kn_record_str(rec, "field");
+
+		kn_buf_reset(&r->id);
+		if (r->g != NULL && kn_record_text(rec, "id", &r->id) <= 0) {
+			int rc = kn_run_reject(&r->o, rec, "no \"id\": the "
+			    "record cannot be grouped");
+
+			kn_record_free(rec);
+			if (rc == -1)
+				return 0;
+			continue;
+		}
+		record_text(rec, &r->text);
+		sl->rec = rec;
+		b->n++;
+		if ((sl->text = strdup(kn_buf_str(&r->text))) == NULL ||
+		    (field != NULL && (sl->field = strdup(field)) == NULL)) {
+			kn_msg(&r->o, "out of memory");
+			return -1;
+		}
+		sl->len = r->text.len;
+		/* Grouping needs the entry of settled records too. */
+		sl->want = r->kb != NULL && (r->g != NULL ||
+		    !settled(kn_record_strz(rec, "status")));
+	}
+	return more;
+}
+
+/*
+ * Group, merge, suggest and write the records of a searched batch, in
+ * order.  -1 when out of memory (after a message).
+ */
+static int
+write_batch(struct run *r, struct batch *b)
+{
+	size_t i;
+	int status;
+
+	for (i = 0; i < b->n && !r->o.fatal && !r->o.stopped; i++) {
+		struct slot *sl = &b->slot[i];
+		int hit = sl->want && sl->found == 1 &&
+		    sl->hit.score >= r->c.min_score;
+
+		if (r->g != NULL) {
+			const char *grp;
+
+			kn_buf_reset(&r->id);
+			kn_record_text(sl->rec, "id", &r->id);
+			if ((grp = kn_grouper_add(r->g, r->id.data, sl->field,
+			    sl->text, sl->len, hit ? kn_kb_id(r->kb,
+			    sl->hit.entry) : NULL, NULL)) == NULL ||
+			    kn_record_set_str(sl->rec, "group", grp) == -1)
+				goto nomem;
+		}
+		if (r->ans != NULL) {
+			if ((status = kn_answers_apply(r->ans, sl->rec)) == -1)
+				goto nomem;
+			r->napplied += (unsigned long)status;
+		}
+		if (r->suggest && !settled(kn_record_strz(sl->rec,
+		    "status"))) {
+			if (!hit)
+				r->nnone++;
+			else if (kn_record_set_str(sl->rec, "answer_id",
+			    kn_kb_id(r->kb, sl->hit.entry)) == -1 ||
+			    kn_record_set_str(sl->rec, "answer",
+			    kn_kb_answer(r->kb, sl->hit.entry)) == -1 ||
+			    kn_record_set_real(sl->rec, "answer_score",
+			    sl->hit.score) == -1 ||
+			    kn_record_set_str(sl->rec, "status",
+			    "suggested") == -1)
+				goto nomem;
+			else
+				r->nsuggested++;
+		}
+		kn_run_write(&r->o, sl->rec);
+	}
+	return 0;
+nomem:
+	kn_msg(&r->o, "out of memory");
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct kn_opts o;
-	struct conf c;
+	struct run r;
+	struct kn_opts *o = &r.o;
+	struct conf *c = &r.c;
 	struct kn_abbrev *ab = NULL;
-	struct kn_kb *kb = NULL;
-	struct kn_grouper *g = NULL;
-	struct kn_answers *ans = NULL;
-	struct kn_record *rec;
-	struct kn_buf text = KN_BUF_INIT, id = KN_BUF_INIT;
 	struct kn_error err;
 	struct kn_kb_search *searches[MAX_THREADS];
-	struct slot *batch = NULL;
-	unsigned long nsuggested = 0, nnone = 0, napplied = 0;
-	int ch, rc = 0, problems = 0, status, more, nthreads = 0, t;
+	struct batch bufs[2], *cur = &bufs[0], *nxt = &bufs[1], *tmp;
+	int ch, rc = 0, problems = 0, more, nthreads = 0, t, st;
 
-	if (argc > 1 && strcmp(argv[1], "eval") == 0)
+	if (argc > 1 && strcmp(argv[1], "eval") == 0) {
+		/* So that getopt's messages name the program. */
+		argv[1] = argv[0];
 		return eval_main(argc - 1, argv + 1);
-	memset(&c, 0, sizeof(c));
-	c.min_score = KN_KB_MIN_SCORE;
-	c.group_threshold = KN_GROUP_THRESHOLD;
-	kn_opts_init(&o, "kn-answer");
+	}
+	memset(&r, 0, sizeof(r));
+	memset(bufs, 0, sizeof(bufs));
+	c->min_score = KN_KB_MIN_SCORE;
+	c->group_threshold = KN_GROUP_THRESHOLD;
+	kn_opts_init(o, "kn-answer");
 	while ((ch = getopt_long(argc, argv, KN_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (ch == 'h') {
 			help();
 			return KN_EXIT_OK;
 		}
-		switch (tool_option(&o, &c, ch, optarg)) {
+		switch (tool_option(o, c, ch, optarg)) {
 		case 0:
 			continue;
 		case -1:
 			return KN_EXIT_FATAL;
 		}
-		switch (kn_opts_common(&o, ch, optarg)) {
-		case 0:
-			break;
-		case 2:
-			return KN_EXIT_OK;
-		case 1:
-			usage(stderr);
-			/* FALLTHROUGH */
-		default:
-			return KN_EXIT_FATAL;
-		}
+		if ((st = kn_opts_other(o, ch, optarg, usage)) >= 0)
+			return st;
 	}
 	kn_error_clear(&err);
-	if ((ab = load_abbrev(&o, &c)) == NULL)
+	if ((ab = load_abbrev(o, c)) == NULL)
 		return KN_EXIT_FATAL;
-	/* Suggest when asked to, or when asked nothing else. */
-	if ((c.nkb > 0 || (!c.group && c.answers == NULL)) &&
-	    (kb = load_kb(&o, &c, ab)) == NULL)
+	/*
+	 * Suggest unless the run only records answers.  Grouping uses the
+	 * knowledge base whether or not suggestions are written: its
+	 * questions weigh the terms, and records given the same entry share
+	 * a group, so that a record's group does not depend on --answers.
+	 */
+	r.suggest = c->nkb > 0 || c->answers == NULL;
+	if ((r.suggest || c->group) && (r.kb = load_kb(o, c, ab)) == NULL)
 		goto fatal;
-	if (c.group && (g = kn_grouper_new(ab, c.group_threshold)) == NULL) {
-		kn_msg(&o, "out of memory");
+	if (c->group && (r.g = kn_grouper_new(ab, r.kb,
+	    c->group_threshold)) == NULL) {
+		kn_msg(o, "out of memory");
 		goto fatal;
 	}
-	if (c.answers != NULL) {
-		if ((ans = kn_answers_load(c.answers, NULL, &err)) == NULL) {
-			kn_die(&o, &err);
+	if (c->answers != NULL) {
+		if ((r.ans = kn_answers_load(c->answers, NULL, &err)) == NULL) {
+			kn_die(o, &err);
 			goto fatal;
 		}
-		problems = report_answers_problems(&o, c.answers, ans);
+		problems = report_answers_problems(o, c->answers, r.ans);
 	}
-	if ((batch = calloc(BATCH, sizeof(*batch))) == NULL) {
-		kn_msg(&o, "out of memory");
+	if ((bufs[0].slot = calloc(BATCH, sizeof(*bufs[0].slot))) == NULL ||
+	    (bufs[1].slot = calloc(BATCH, sizeof(*bufs[1].slot))) == NULL) {
+		kn_msg(o, "out of memory");
 		goto fatal;
 	}
-	if (kb != NULL) {
-		nthreads = c.jobs > 0 ? c.jobs : default_jobs();
+	if (r.kb != NULL) {
+		nthreads = c->jobs > 0 ? c->jobs : default_jobs();
 		for (t = 0; t < nthreads; t++)
-			if ((searches[t] = kn_kb_search_new(kb)) == NULL) {
-				kn_msg(&o, "out of memory");
+			if ((searches[t] = kn_kb_search_new(r.kb)) == NULL) {
+				kn_msg(o, "out of memory");
 				nthreads = t;
 				goto fatal;
 			}
 	}
-	if (kn_run_begin(&o, argc - optind, argv + optind) == -1)
+	if (kn_run_begin(o, argc - optind, argv + optind) == -1)
 		goto fatal;
 	/*
-	 * Records go in batches: grouping and merging, which depend on the
-	 * order, one by one; the searches of a batch on all the threads;
-	 * then the batch is written in input order.
+	 * A pipeline of batches: while the threads search one batch, this
+	 * thread reads the next, then groups, merges, suggests and writes
+	 * the one searched, in input order.  Grouping needs the entry
+	 * found; merging may name a group; a suggestion goes only to a
+	 * record still open after merging.
 	 */
-	for (more = 1; more && !o.fatal && !o.stopped;) {
-		size_t n = 0, i;
-
-		while (n < BATCH && (more = kn_run_next(&o, &rec) ==
-		    KN_READ_RECORD)) {
-			struct slot *sl = &batch[n];
-
-			memset(sl, 0, sizeof(*sl));
-			record_text(rec, &text);
-			if (g != NULL) {
-				const char *grp;
-
-				kn_buf_reset(&id);
-				if (kn_record_text(rec, "id", &id) <= 0) {
-					rc = kn_run_reject(&o, rec, "no \"id\": "
-					    "the record cannot be grouped");
-					kn_record_free(rec);
-					if (rc == -1)
-						more = 0;
-					continue;
-				}
-				if ((grp = kn_grouper_add(g, id.data,
-				    kn_record_str(rec, "field"), text.data,
-				    text.len, NULL)) == NULL ||
-				    kn_record_set_str(rec, "group", grp) == -1)
-					goto nomem;
-			}
-			if (ans != NULL) {
-				if ((status = kn_answers_apply(ans, rec)) == -1)
-					goto nomem;
-				napplied += (unsigned long)status;
-			}
-			if (kb != NULL && !settled(kn_record_strz(rec,
-			    "status"))) {
-				sl->want = 1;
-				if ((sl->text = strdup(text.data)) == NULL)
-					goto nomem;
-				sl->len = text.len;
-			}
-			sl->rec = rec;
-			n++;
+	if ((more = read_batch(&r, cur)) == -1)
+		o->fatal = 1;
+	else
+		search_start(r.kb, searches, nthreads, cur, c->min_score);
+	while (cur->n > 0 && !o->fatal && !o->stopped) {
+		if (more == 1 && (more = read_batch(&r, nxt)) == -1)
+			o->fatal = 1;
+		if (search_wait(cur, nthreads) == -1) {
+			kn_msg(o, "out of memory");
+			o->fatal = 1;
 		}
-		if (search_batch(kb, searches, nthreads, batch, n,
-		    c.min_score) == -1)
-			goto nomem_batch;
-		for (i = 0; i < n; i++) {
-			struct slot *sl = &batch[i];
-
-			if (sl->want && sl->found == 1 &&
-			    sl->hit.score >= c.min_score) {
-				if (kn_record_set_str(sl->rec, "answer_id",
-				    kn_kb_id(kb, sl->hit.entry)) == -1 ||
-				    kn_record_set_str(sl->rec, "answer",
-				    kn_kb_answer(kb, sl->hit.entry)) == -1 ||
-				    kn_record_set_real(sl->rec, "answer_score",
-				    sl->hit.score) == -1 ||
-				    kn_record_set_str(sl->rec, "status",
-				    "suggested") == -1)
-					goto nomem_batch;
-				nsuggested++;
-			} else if (sl->want)
-				nnone++;
-			if (!o.fatal && !o.stopped)
-				kn_run_write(&o, sl->rec);
-		}
-		free_batch(batch, n);
-		continue;
-nomem:
-		kn_record_free(rec);
-nomem_batch:
-		free_batch(batch, n);
-		kn_msg(&o, "out of memory");
-		o.fatal = 1;
+		if (o->fatal)
+			break;
+		search_start(r.kb, searches, nthreads, nxt, c->min_score);
+		if (write_batch(&r, cur) == -1)
+			o->fatal = 1;
+		free_batch(cur);
+		tmp = cur;
+		cur = nxt;
+		nxt = tmp;
 	}
-	if (ans != NULL && !o.fatal && !o.stopped) {
+	search_wait(cur, nthreads);
+	search_wait(nxt, nthreads);
+	if (r.ans != NULL && !o->fatal && !o->stopped) {
 		const char *key, *value;
 		size_t pos = 0;
 		long line;
 
-		while (kn_answers_unmatched(ans, &pos, &line, &key, &value)) {
-			kn_msg_at(&o, c.answers, line, "no record %s \"%s\"",
+		while (kn_answers_unmatched(r.ans, &pos, &line, &key, &value)) {
+			kn_msg_at(o, c->answers, line, "no record %s \"%s\"",
 			    strcmp(key, "id") == 0 ? "with id" : "in group",
 			    value);
 			problems++;
 		}
 	}
-	rc = kn_run_end(&o);
-	if (rc != KN_EXIT_FATAL && !o.quiet) {
-		if (kb != NULL)
-			fprintf(o.diag, "kn-answer: %lu suggested, %lu without "
-			    "a suggestion at --min-score %.4g\n", nsuggested,
-			    nnone, c.min_score);
-		if (g != NULL)
-			fprintf(o.diag, "kn-answer: %zu group%s\n",
-			    kn_grouper_count(g),
-			    kn_grouper_count(g) == 1 ? "" : "s");
-		if (ans != NULL)
-			fprintf(o.diag, "kn-answer: %lu record%s answered from "
-			    "%s\n", napplied, napplied == 1 ? "" : "s",
-			    c.answers);
+	rc = kn_run_end(o);
+	if (rc != KN_EXIT_FATAL && !o->quiet) {
+		if (r.suggest)
+			fprintf(o->diag, "kn-answer: %lu suggested, %lu without "
+			    "a suggestion at --min-score %.4g\n", r.nsuggested,
+			    r.nnone, c->min_score);
+		if (r.g != NULL)
+			fprintf(o->diag, "kn-answer: %zu group%s\n",
+			    kn_grouper_count(r.g),
+			    kn_grouper_count(r.g) == 1 ? "" : "s");
+		if (r.ans != NULL)
+			fprintf(o->diag, "kn-answer: %lu record%s answered from "
+			    "%s\n", r.napplied, r.napplied == 1 ? "" : "s",
+			    c->answers);
 	}
 	if (rc == KN_EXIT_OK && problems > 0)
 		rc = KN_EXIT_REJECTS;
@@ -855,12 +1362,16 @@ fatal:
 out:
 	for (t = 0; t < nthreads; t++)
 		kn_kb_search_free(searches[t]);
-	free(batch);
-	kn_buf_free(&text);
-	kn_buf_free(&id);
-	kn_answers_free(ans);
-	kn_grouper_free(g);
-	kn_kb_free(kb);
+	for (t = 0; t < 2; t++) {
+		if (bufs[t].slot != NULL)
+			free_batch(&bufs[t]);
+		free(bufs[t].slot);
+	}
+	kn_buf_free(&r.text);
+	kn_buf_free(&r.id);
+	kn_answers_free(r.ans);
+	kn_grouper_free(r.g);
+	kn_kb_free(r.kb);
 	kn_abbrev_free(ab);
 	return rc;
 }

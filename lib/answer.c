@@ -37,7 +37,29 @@ struct cand {
 	float		 v;	/* partial score */
 	float		 dmax;
 	float		 f;	/* field factor */
+	double		 ub;	/* the most it can score */
 };
+
+/*
+ * An entry's signature: its terms as bits, SIG_BITS of them, a term
+ * setting the bit sig_bit() gives.  A clear bit proves that the entry
+ * lacks a term; a set bit may be another term's.
+ */
+#define SIG_BITS	512
+#define SIG_WORDS	(SIG_BITS / 64)
+#define SIG_AHEAD	8	/* signatures asked for ahead of their use */
+
+#if defined(__GNUC__)
+#define PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define PREFETCH(p)	((void)(p))
+#endif
+
+static unsigned
+sig_bit(uint32_t t)
+{
+	return (t * 2654435761U) >> 23;
+}
 
 struct qslot {
 	uint32_t	 t1;	/* term number + 1; 0: empty */
@@ -60,13 +82,19 @@ struct kn_kb_search {
 	struct qterm	*q;
 	size_t		 nq, qcap;
 	float		*acc;		/* partial scores, 0 when untouched */
-	uint32_t	*cid;		/* candidates, by entry */
 	struct cand	*cand;
 	uint32_t	*touched;
 	size_t		 ntouched;
 	struct kn_hit	*hits;
 	double		*cum;
 	size_t		 ccap;
+	/*
+	 * The terms not read in full, by their bit in the signatures: the
+	 * bits, and the sums of the bounds and of the idf of the terms of
+	 * each bit.
+	 */
+	uint64_t	 rmask[SIG_WORDS];
+	double		 rub[SIG_BITS], ridf[SIG_BITS];
 };
 
 struct kn_kb {
@@ -93,6 +121,7 @@ struct kn_kb {
 	uint32_t	*doc;
 	float		*w;
 	float		*dmax;		/* an entry's largest posting factor */
+	uint64_t	*sig;		/* SIG_WORDS words an entry */
 	/* The forward index: entry d's terms fterm[foff[d] .. foff[d+1]). */
 	size_t		*foff;
 	uint32_t	*fterm;
@@ -256,6 +285,7 @@ kn_kb_free(struct kn_kb *kb)
 	free(kb->doc);
 	free(kb->w);
 	free(kb->dmax);
+	free(kb->sig);
 	free(kb->foff);
 	free(kb->fterm);
 	free(kb->fw);
@@ -273,7 +303,6 @@ kn_kb_search_new(const struct kn_kb *kb)
 		return NULL;
 	s->kb = kb;
 	if ((s->acc = calloc(kb->n + 1, sizeof(*s->acc))) == NULL ||
-	    (s->cid = calloc(kb->n + 1, sizeof(*s->cid))) == NULL ||
 	    (s->cand = calloc(kb->n + 1, sizeof(*s->cand))) == NULL ||
 	    (s->touched = calloc(kb->n + 1, sizeof(*s->touched))) == NULL ||
 	    (s->hits = calloc(kb->n + 1, sizeof(*s->hits))) == NULL) {
@@ -292,7 +321,6 @@ kn_kb_search_free(struct kn_kb_search *s)
 	kn_terms_free(&s->qt);
 	free(s->q);
 	free(s->acc);
-	free(s->cid);
 	free(s->cand);
 	free(s->touched);
 	free(s->hits);
@@ -501,6 +529,8 @@ kn_kb_build(struct kn_kb *kb, struct kn_error *err)
 	    (kb->doc = malloc((kb->np + 1) * sizeof(*kb->doc))) == NULL ||
 	    (kb->w = malloc((kb->np + 1) * sizeof(*kb->w))) == NULL ||
 	    (kb->dmax = calloc(kb->n + 1, sizeof(*kb->dmax))) == NULL ||
+	    (kb->sig = calloc((kb->n + 1) * SIG_WORDS,
+	    sizeof(*kb->sig))) == NULL ||
 	    (kb->fno = calloc(kb->n + 1, sizeof(*kb->fno))) == NULL ||
 	    (kb->foff = calloc(kb->n + 1, sizeof(*kb->foff))) == NULL ||
 	    (kb->fw = malloc((kb->np + 1) * sizeof(*kb->fw))) == NULL) {
@@ -525,6 +555,8 @@ kn_kb_build(struct kn_kb *kb, struct kn_error *err)
 
 			t = kb->pt[p];
 			w = tf * (KN_KB_K1 + 1.0) / (tf + norm);
+			kb->sig[i * SIG_WORDS + (sig_bit((uint32_t)t) >> 6)] |=
+			    1ULL << (sig_bit((uint32_t)t) & 63);
 			kb->doc[fill[t]] = (uint32_t)i;
 			kb->w[fill[t]++] = (float)w;
 			kb->fw[p] = (float)w;
@@ -588,6 +620,18 @@ kn_kb_find(const struct kn_kb *kb, const char *id)
 	void *v = kn_map_get(kb->ids, id, strlen(id));
 
 	return v != NULL ? (long)(uintptr_t)v - 1 : -1;
+}
+
+size_t
+kn_kb_df(const struct kn_kb *kb, uint64_t h)
+{
+	long t;
+
+	if (!kn_set_get(kb->dict, h, &t))
+		return 0;
+	if (kb->built)
+		return kb->off[t + 1] - kb->off[t];
+	return kb->df[t];
 }
 
 /* ---- queries ---- */
@@ -748,9 +792,12 @@ add_list(const struct kn_kb *kb, struct kn_kb_search *s, size_t i)
 	for (p = kb->off[q->t]; p < kb->off[q->t + 1]; p++) {
 		uint32_t d = kb->doc[p];
 
-		/* A posting always adds more than 0. */
-		if (s->acc[d] == 0)
-			s->touched[s->ntouched++] = d;
+		/*
+		 * A posting always adds more than 0.  Written without a
+		 * branch: whether an entry is new is a coin toss.
+		 */
+		s->touched[s->ntouched] = d;
+		s->ntouched += s->acc[d] == 0;
 		s->acc[d] += (float)(q->idf * kb->w[p]);
 	}
 }
@@ -800,67 +847,60 @@ bound(const struct kn_kb_search *s, const struct cand *c, size_t k)
 	return (c->v + (r < rest ? r : rest)) * c->f * (1 + 1e-5);
 }
 
-/* The first position at or after p where doc[] >= d. */
-static size_t
-gallop(const uint32_t *doc, size_t len, size_t p, uint32_t d)
+/* The number of the lowest set bit of x, not 0. */
+static unsigned
+lowest_bit(uint64_t x)
 {
-	size_t step = 1, lo, hi;
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(x);
+#else
+	unsigned n = 0;
 
-	if (p >= len || doc[p] >= d)
-		return p;
-	lo = p;
-	while (lo + step < len && doc[lo + step] < d) {
-		lo += step;
-		step *= 2;
+	while (!(x & 1)) {
+		x >>= 1;
+		n++;
 	}
-	hi = lo + step < len ? lo + step : len;
-	lo++;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (doc[mid] < d)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return n;
+#endif
 }
 
-static void
-sort_u32(uint32_t *a, size_t n)
+/*
+ * What candidate c can score at most when the terms not read in full
+ * are still to be added: those its signature may hold, the terms of a
+ * bit adding at most the sum of their bounds or the entry's largest
+ * factor times the sum of their idf.
+ */
+static double
+sig_bound(const struct kn_kb *kb, const struct kn_kb_search *s,
+    const struct cand *c)
 {
-	while (n > 16) {
-		uint32_t p = a[n / 2], t;
-		size_t i = 0, j = n - 1;
+	const uint64_t *sg = kb->sig + (size_t)c->d * SIG_WORDS;
+	double r = 0;
+	size_t w;
 
-		for (;;) {
-			while (a[i] < p)
-				i++;
-			while (a[j] > p)
-				j--;
-			if (i >= j)
-				break;
-			t = a[i];
-			a[i++] = a[j];
-			a[j--] = t;
-		}
-		if (j + 1 < n - j - 1) {
-			sort_u32(a, j + 1);
-			a += j + 1;
-			n -= j + 1;
-		} else {
-			sort_u32(a + j + 1, n - j - 1);
-			n = j + 1;
+	for (w = 0; w < SIG_WORDS; w++) {
+		uint64_t x = sg[w] & s->rmask[w];
+
+		while (x != 0) {
+			unsigned b = (unsigned)(w * 64 + lowest_bit(x));
+			double u = s->rub[b], v = c->dmax * s->ridf[b];
+
+			r += u < v ? u : v;
+			x &= x - 1;
 		}
 	}
-	for (size_t i = 1; i < n; i++) {
-		uint32_t v = a[i];
-		size_t j = i;
+	return (c->v + r) * c->f * (1 + 1e-5);
+}
 
-		for (; j > 0 && a[j - 1] > v; j--)
-			a[j] = a[j - 1];
-		a[j] = v;
-	}
+/* Highest bound first; ties in entry order. */
+static int
+cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->ub != y->ub)
+		return x->ub > y->ub ? -1 : 1;
+	return x->d < y->d ? -1 : x->d > y->d;
 }
 
 /*
@@ -872,13 +912,15 @@ sort_u32(uint32_t *a, size_t n)
  * bounds of the k + 1 weakest terms, the weakest terms whose bounds add
  * up to less than theta are "non-essential": an entry holding only
  * them cannot win, so only the other lists are read in full to find
- * the candidates.  A candidate keeps its place while what it has plus
- * what it could still get (the bounds of the terms left, or its own
- * largest factor times their idf) reaches theta; the terms left are
- * taken one by one, each list read in full or looked up entry by
- * entry, whichever is cheaper.  The few entries left are scored in
- * full, in the way kn_kb_rank scores, and one wins when better than
- * the best, or as good and loaded first.
+ * the candidates.  A candidate stays when what it has plus what it
+ * could still get from the terms not read reaches theta: first with all
+ * of those terms (their bounds, or its own largest factor times their
+ * idf), then with only those its signature may hold.  Most candidates
+ * share only a few of the query's weak terms, so the signature drops
+ * nearly all of them without reading a posting list.  The few left are
+ * scored in full, from the highest bound down, in the way kn_kb_rank
+ * scores, until a bound falls short of the best so far; one wins when
+ * better than the best, or as good and loaded first.
  */
 int
 kn_kb_best_with(const struct kn_kb *kb, struct kn_kb_search *s,
@@ -889,7 +931,7 @@ kn_kb_best_with(const struct kn_kb *kb, struct kn_kb_search *s,
 	unsigned qf;
 	double self, theta, *cum, *cidf, rest;
 	long best = -1;
-	size_t i, k, m, ne, nread, nc, n, c, ntop = 0, budget = 0;
+	size_t i, k, m, ne, nread, nc, nu, n, c, ntop = 0, budget = 0;
 
 	if (!kb->built || kb->n == 0)
 		return 0;
@@ -956,13 +998,28 @@ kn_kb_best_with(const struct kn_kb *kb, struct kn_kb_search *s,
 		nread = m - ne;
 
 	/*
-	 * The nu = m - nread weakest terms are unread: k = nu - 1 .. 0.
-	 * Candidates are kept in entry order, so that a list is looked
-	 * into by galloping forward through it.
+	 * The nu = m - nread weakest terms are unread.  A candidate must
+	 * reach theta with what it has and the bounds of those terms; then
+	 * with those of them its signature may hold.  The candidates left
+	 * are scored in full from the highest bound down, until the bound
+	 * falls short of the best score so far.
 	 */
-	rest = m - nread > 0 ? cum[m - nread - 1] : 0;
+	nu = m - nread;
+	memset(s->rmask, 0, sizeof(s->rmask));
+	for (k = 0; k < nu; k++) {
+		const struct qterm *q = &s->q[nread + k];
+		unsigned b = sig_bit((uint32_t)q->t);
+
+		if (!(s->rmask[b >> 6] & 1ULL << (b & 63))) {
+			s->rmask[b >> 6] |= 1ULL << (b & 63);
+			s->rub[b] = s->ridf[b] = 0;
+		}
+		s->rub[b] += q->ub;
+		s->ridf[b] += q->idf;
+	}
+	rest = nu > 0 ? cum[nu - 1] : 0;
 	for (c = 0, nc = 0; c < s->ntouched; c++) {
-		struct cand *cd = &s->cand[0];
+		struct cand *cd = &s->cand[nc];
 
 		cd->d = s->touched[c];
 		cd->v = s->acc[cd->d];
@@ -971,36 +1028,25 @@ kn_kb_best_with(const struct kn_kb *kb, struct kn_kb_search *s,
 			continue;
 		cd->dmax = kb->dmax[cd->d];
 		cd->f = (float)factor(kb, qf, cd->d);
-		if (bound(s, cd, m - nread) >= theta)
-			s->cid[nc++] = cd->d;
+		if (bound(s, cd, nu) >= theta)
+			nc++;
 	}
-	sort_u32(s->cid, nc);
-	for (c = 0; c < nc; c++) {
+	/*
+	 * The signatures are scattered in memory: ask for a few ahead, so
+	 * that their reads overlap.
+	 */
+	for (c = 0, n = 0; c < nc; c++) {
 		struct cand *cd = &s->cand[c];
 
-		cd->d = s->cid[c];
-		cd->v = s->acc[cd->d];
-		cd->dmax = kb->dmax[cd->d];
-		cd->f = (float)factor(kb, qf, cd->d);
+		if (c + SIG_AHEAD < nc)
+			PREFETCH(kb->sig + (size_t)s->cand[c + SIG_AHEAD].d *
+			    SIG_WORDS);
+		if ((cd->ub = sig_bound(kb, s, cd)) >= theta)
+			s->cand[n++] = *cd;
 	}
-	for (k = m - nread; k-- > 0 && nc > 0;) {
-		const struct qterm *q = &s->q[m - 1 - k];
-		const uint32_t *doc = kb->doc + kb->off[q->t];
-		const float *w = kb->w + kb->off[q->t];
-		size_t l = kb->off[q->t + 1] - kb->off[q->t], p = 0;
-
-		for (c = 0, n = 0; c < nc; c++) {
-			struct cand *cd = &s->cand[c];
-
-			p = gallop(doc, l, p, cd->d);
-			if (p < l && doc[p] == cd->d)
-				cd->v += (float)(q->idf * w[p]);
-			if (bound(s, cd, k) >= theta)
-				s->cand[n++] = *cd;
-		}
-		nc = n;
-	}
-	for (c = 0; c < nc; c++) {
+	nc = n;
+	qsort(s->cand, nc, sizeof(*s->cand), cmp_cand);
+	for (c = 0; c < nc && s->cand[c].ub >= theta; c++) {
 		uint32_t d = s->cand[c].d;
 		double v = full_score(kb, s, qf, d);
 

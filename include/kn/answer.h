@@ -14,10 +14,11 @@
  * weight that the entry matches, comparable across proposals of any
  * length.  Only the best entry is needed in a run: the search reads in
  * full only the posting lists of the terms without which no entry can
- * beat the best found so far, and looks up the others only for the
- * entries that still can (max-score pruning); it finds exactly the
- * entry that scoring every entry would.  kn_kb_rank scores every entry,
- * for eval.
+ * beat the best found so far, and scores in full only the entries that
+ * still can, as bounded by the terms they may hold (max-score pruning
+ * with a signature of each entry's terms); it finds exactly the entry
+ * that scoring every entry would.  kn_kb_rank scores every entry, for
+ * eval.
  *
  * Ownership: the knowledge base copies what it is given; strings it
  * returns are borrowed until kn_kb_free.
@@ -84,6 +85,11 @@ const char *kn_kb_answer(const struct kn_kb *kb, size_t i);
 const char *kn_kb_field(const struct kn_kb *kb, size_t i);	/* or "" */
 /* The index of the entry with this id, or -1. */
 long	 kn_kb_find(const struct kn_kb *kb, const char *id);
+/*
+ * How many entries' questions have the term of hash h (as kn_terms_make
+ * makes them): a document frequency, for weighting other texts.
+ */
+size_t	 kn_kb_df(const struct kn_kb *kb, uint64_t h);
 
 /*
  * The best entry for a text of the given field (NULL or "": unknown):
@@ -115,8 +121,6 @@ int	 kn_kb_best_with(const struct kn_kb *kb, struct kn_kb_search *s,
  */
 long	 kn_kb_rank(struct kn_kb *kb, const char *text, size_t len,
 	    const char *field, const struct kn_hit **hits);
-
-#endif
 
 /* ---- measuring on labelled queries (kn-answer eval) ---- */
 
@@ -156,3 +160,5 @@ double	 kn_eval_threshold(const struct kn_eval_item *items, size_t n);
  */
 int	 kn_eval_cv(const struct kn_eval_item *items, size_t n, int k,
 	    double *thresholds, struct kn_eval_figures *f);
+
+#endif
