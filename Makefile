@@ -82,6 +82,7 @@ test: $(BINS) $(UNITS)
 	@sh tests/symbols.sh $(LIB)
 	@sh tests/bad/run.sh $(B)
 	@sh tests/helpman.sh $(B)
+	@sh tests/readme.sh $(B) README.md README.vi.md
 
 check: check-deps
 	@$(MAKE) --no-print-directory test
