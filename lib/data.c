@@ -33,12 +33,25 @@ kn_data_dir(void)
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			/* A checkout: bin/ beside data/. */
-			kn_buf_addf(&try, "%s/../data/fields.csv", exe);
-			if (stat(kn_buf_str(&try), &st) == 0 &&
-			    try.len - 11 < sizeof(datadir)) {
-				memcpy(datadir, try.data, try.len - 11);
-				datadir[try.len - 11] = '\0';
+			/*
+			 * A checkout (bin/ beside data/), or an installation
+			 * under any prefix (bin/ beside share/kiennghi/),
+			 * whatever prefix the binary was built with.
+			 */
+			static const char *const rel[] = { "../data",
+			    "../share/kiennghi", NULL };
+			int i;
+
+			for (i = 0; rel[i] != NULL && datadir[0] == '\0';
+			    i++) {
+				kn_buf_reset(&try);
+				kn_buf_addf(&try, "%s/%s/fields.csv", exe,
+				    rel[i]);
+				if (stat(kn_buf_str(&try), &st) == 0 &&
+				    try.len - 11 < sizeof(datadir)) {
+					memcpy(datadir, try.data, try.len - 11);
+					datadir[try.len - 11] = '\0';
+				}
 			}
 			kn_buf_free(&try);
 			if (datadir[0] != '\0')

@@ -3,8 +3,8 @@
  * table, commune registry...), and reading small CSV tables.
  *
  * The data directory is $KN_DATA when set; else data/ beside the bin/
- * of a checkout the binary runs from; else the installed
- * $PREFIX/share/kiennghi.
+ * of a checkout the binary runs from; else share/kiennghi/ beside the
+ * bin/ it is installed in; else $PREFIX/share/kiennghi as built.
  */
 #ifndef KN_DATA_H
 #define KN_DATA_H
