@@ -436,11 +436,8 @@ write_out(struct run *r, const char *data, size_t len,
 		kn_output_abort(out);
 		return KN_EXIT_FATAL;
 	}
-	if (kn_output_commit(out, &err) == -1) {
-		if (err.code == KN_EPIPE)
-			return KN_EXIT_FATAL;
+	if (kn_output_commit(out, &err) == -1)
 		return kn_die(&r->o, &err);
-	}
 	return KN_EXIT_OK;
 }
 

@@ -483,7 +483,7 @@ kn_run_write(struct kn_opts *o, const struct kn_record *r)
 	kn_error_clear(&err);
 	if (kn_writer_put(o->w, r, &err) == -1) {
 		if (err.code == KN_EPIPE)
-			o->stopped = 1;	/* the reader went away: stop quietly */
+			o->stopped = 1;	/* the reader went away: stop */
 		else {
 			kn_die(o, &err);
 			o->fatal = 1;
@@ -560,6 +560,10 @@ kn_run_end(struct kn_opts *o)
 		}
 	}
 	o->out = o->rejout = NULL;
+	if (o->stopped && !o->fatal)
+		fprintf(o->diag, "%s: output closed by its reader (broken "
+		    "pipe); stopped after %lu record%s written\n", o->prog,
+		    o->nwritten, o->nwritten == 1 ? "" : "s");
 	if (failed)
 		return KN_EXIT_FATAL;
 	if (!o->quiet) {

@@ -1,8 +1,9 @@
 #!/bin/sh
-# valgrind.sh BINDIR: the command-line tests with every binary run under
-# valgrind; any memory error or leak changes the exit status or the
+# valgrind.sh BINDIR [CASE...]: the command-line tests with every binary
+# run under valgrind; any memory error or leak changes the exit status or the
 # standard error of a case, so the case fails.
 bindir=$(cd "$1" && pwd) || exit 2
+shift
 here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind: not installed (apt-get install valgrind)" >&2
@@ -13,10 +14,11 @@ trap 'rm -rf "$wrap"' EXIT INT TERM
 for t in "$bindir"/kn*; do
 	cat >"$wrap/${t##*/}" <<EOW
 #!/bin/sh
-exec valgrind -q --error-exitcode=99 --leak-check=full \\
+# found on PATH, so that the program sees the name it was called by
+PATH="$bindir:\$PATH" exec valgrind -q --error-exitcode=99 --leak-check=full \\
     --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \\
-    "$t" "\$@"
+    "${t##*/}" "\$@"
 EOW
 	chmod +x "$wrap/${t##*/}"
 done
-sh "$here/cli/run.sh" "$wrap"
+sh "$here/cli/run.sh" "$wrap" "$@"
