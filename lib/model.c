@@ -350,16 +350,21 @@ find(const struct kn_model *m, unsigned long long h)
 	return &m->tab[i];
 }
 
+/* The sum of a count per class. */
 static unsigned long
-total(const struct kn_model *m, const struct feat *f)
+sum(const struct kn_model *m, const unsigned long *per_class)
 {
 	unsigned long t = 0;
 	size_t j;
 
 	for (j = 0; j < m->ncls; j++)
-		t += f->c[j];
+		t += per_class[j];
 	return t;
 }
+
+/* Occurrences of a feature, and documents, in all classes. */
+#define total(m, f)	sum((m), (f)->c)
+#define documents(m)	sum((m), (m)->docs)
 
 /* Is feature f kept in the model? */
 static int
@@ -415,17 +420,6 @@ make_rows(struct kn_model *m)
 		m->df[m->nfeat - 1] = f->df;
 	}
 	return 0;
-}
-
-static unsigned long
-documents(const struct kn_model *m)
-{
-	unsigned long d = 0;
-	size_t j;
-
-	for (j = 0; j < m->ncls; j++)
-		d += m->docs[j];
-	return d;
 }
 
 /* log(D / df): what a feature in df of the D documents is worth. */

@@ -8,6 +8,7 @@ shift
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_OUT:-$top/build/fuzz}
+mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 1
 CC=${FUZZ_CC:-clang}
 if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "fuzz: $CC not found; install clang and libclang-rt-dev" >&2
