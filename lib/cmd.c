@@ -560,7 +560,9 @@ kn_run_end(struct kn_opts *o)
 		}
 	}
 	o->out = o->rejout = NULL;
-	if (o->stopped && !o->fatal)
+	/* One line, not one per record; -q, which asked for no chatter,
+	 * leaves only the status. */
+	if (o->stopped && !o->fatal && !o->quiet)
 		fprintf(o->diag, "%s: output closed by its reader (broken "
 		    "pipe); stopped after %lu record%s written\n", o->prog,
 		    o->nwritten, o->nwritten == 1 ? "" : "s");
