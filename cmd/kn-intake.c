@@ -132,7 +132,7 @@ main(int argc, char *argv[])
 			rc = kn_run_reject(&o, rec, "%s", kn_buf_str(&why));
 			break;
 		case KN_DUPLICATE:
-			kn_run_duplicate(&o);
+			kn_run_duplicate(&o, out != NULL);
 			kn_msg_at(&o, kn_record_source(rec), kn_record_line(rec),
 			    "duplicate: %s; %s", kn_buf_str(&why), out != NULL ?
 			    "kept, marked duplicate_of" : "dropped");

@@ -511,9 +511,12 @@ kn_run_reject(struct kn_opts *o, const struct kn_record *r,
 }
 
 void
-kn_run_duplicate(struct kn_opts *o)
+kn_run_duplicate(struct kn_opts *o, int kept)
 {
-	o->nduplicates++;
+	if (kept)
+		o->nkept++;	/* written, so not among the dropped */
+	else
+		o->nduplicates++;
 }
 
 int
@@ -569,9 +572,12 @@ kn_run_end(struct kn_opts *o)
 	if (failed)
 		return KN_EXIT_FATAL;
 	if (!o->quiet) {
-		fprintf(o->diag, "%s: %lu record%s, %lu written, %lu rejected",
-		    o->prog, o->nread, o->nread == 1 ? "" : "s", o->nwritten,
-		    o->nrejected);
+		fprintf(o->diag, "%s: %lu record%s, %lu written", o->prog,
+		    o->nread, o->nread == 1 ? "" : "s", o->nwritten);
+		if (o->nkept > 0)
+			fprintf(o->diag, " (%lu duplicate%s, kept)", o->nkept,
+			    o->nkept == 1 ? "" : "s");
+		fprintf(o->diag, ", %lu rejected", o->nrejected);
 		if (o->nduplicates > 0)
 			fprintf(o->diag, ", %lu duplicate%s", o->nduplicates,
 			    o->nduplicates == 1 ? "" : "s");

@@ -217,6 +217,16 @@ check_duplicate(struct kn_intake *in, const struct kn_record *r,
 	return KN_ACCEPT;
 }
 
+/* Has a record of the ledger or of this run this id? */
+static int
+id_used(const struct kn_intake *in, const char *id)
+{
+	long off;
+
+	return kn_set_get(in->ids, kn_hash64(id, strlen(id)), &off) &&
+	    strcmp(in->arena.data + off, id) == 0;
+}
+
 static unsigned long long
 hash_parts(const char *a, const char *b, const char *c)
 {
@@ -575,6 +585,19 @@ kn_intake_record(struct kn_intake *in, const struct kn_record *rec,
 		kn_record_set_str(r, "duplicate_of", in->arena.data +
 		    in->dup_of);
 		kn_record_set_str(r, "status", "duplicate");
+		/*
+		 * A derived id the original has too (same commune, date and
+		 * text): give the copy one of its own, from that id and where
+		 * the copy was read, so that ids stay unique and stable.
+		 */
+		if (!given_id && id_used(in, kn_record_strz(r, "id"))) {
+			kn_buf_reset(&in->tmp);
+			kn_buf_addf(&in->tmp, "%ld", kn_record_line(rec));
+			snprintf(idbuf, sizeof(idbuf), "%016llx", hash_parts(
+			    kn_record_strz(r, "id"), kn_record_source(rec),
+			    kn_buf_str(&in->tmp)));
+			kn_record_set_str(r, "id", idbuf);
+		}
 	} else {
 		const char *id = kn_record_str(r, "id");
 

@@ -263,6 +263,7 @@ kn_answers_apply(struct kn_answers *a, struct kn_record *r)
 	    kn_record_set_str(r, "answered_by", l->by) == -1 ||
 	    kn_record_set_str(r, "answered_at", l->at) == -1 ||
 	    (strcmp(status, "closed") != 0 &&
+	    strcmp(status, "duplicate") != 0 &&
 	    kn_record_set_str(r, "status", "answered") == -1))
 		return -1;
 	return 1;

@@ -76,7 +76,7 @@ struct kn_opts {
 	struct kn_reader *rd;
 	struct kn_output *out, *rejout;
 	struct kn_writer *w, *rejw;
-	unsigned long	 nread, nwritten, nrejected, nduplicates;
+	unsigned long	 nread, nwritten, nrejected, nduplicates, nkept;
 	unsigned long	 nread_file;	/* nread when the current file began */
 	int		 fatal;		/* a fatal error was reported */
 	int		 stopped;	/* the reader of our output went away */
@@ -126,8 +126,11 @@ int	 kn_run_write(struct kn_opts *o, const struct kn_record *r);
 /* Reject a record with a reason: report, count, send to rejects. */
 int	 kn_run_reject(struct kn_opts *o, const struct kn_record *r,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Count a record dropped as a duplicate (reported by the caller). */
-void	 kn_run_duplicate(struct kn_opts *o);
+/*
+ * Count a duplicate (reported by the caller): dropped, or kept (and then
+ * written with kn_run_write).
+ */
+void	 kn_run_duplicate(struct kn_opts *o, int kept);
 /*
  * Finish: close the inputs, complete and commit the outputs, print the
  * summary unless quiet.  Returns the exit status.
