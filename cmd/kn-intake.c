@@ -3,9 +3,11 @@
  * encodings), validate, normalise, de-duplicate, and reject bad rows
  * loudly.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kn/kn.h"
 
@@ -107,6 +109,14 @@ main(int argc, char *argv[])
 			if ((rc = kn_opts_other(&o, ch, optarg, usage)) >= 0)
 				return rc;
 		}
+	}
+	/* The first week of a ledger: nothing was taken in before. */
+	if (io.seen != NULL && access(io.seen, F_OK) == -1 &&
+	    errno == ENOENT) {
+		if (!o.quiet)
+			kn_msg(&o, "%s: no ledger yet; nothing was taken in "
+			    "before", io.seen);
+		io.seen = NULL;
 	}
 	kn_error_clear(&err);
 	if ((in = kn_intake_new(&io, &err)) == NULL)
