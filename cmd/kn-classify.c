@@ -436,8 +436,14 @@ write_out(struct run *r, const char *data, size_t len,
 		kn_output_abort(out);
 		return KN_EXIT_FATAL;
 	}
-	if (kn_output_commit(out, &err) == -1)
-		return kn_die(&r->o, &err);
+	if (kn_output_commit(out, &err) == -1) {
+		if (err.code != KN_EPIPE)
+			return kn_die(&r->o, &err);
+		if (!r->o.quiet)	/* as kn_run_end says it */
+			kn_msg(&r->o, "output closed by its reader (broken "
+			    "pipe)");
+		return KN_EXIT_FATAL;
+	}
 	return KN_EXIT_OK;
 }
 

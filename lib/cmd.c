@@ -456,12 +456,12 @@ kn_run_next(struct kn_opts *o, struct kn_record **rec)
 			    strcmp(kn_reader_source(o->rd), "<stdin>") != 0)
 				kn_msg_at(o, kn_reader_source(o->rd), 0,
 				    "warning: no records");
-			(void)line;
 			if (nrep > 0)
-				kn_msg_at(o, kn_reader_source(o->rd), 0,
+				kn_msg_at(o, kn_reader_source(o->rd), line,
 				    "warning: %lu byte%s could not be decoded "
-				    "as %s and became U+FFFD", nrep,
-				    nrep == 1 ? "" : "s", enc);
+				    "as %s and became U+FFFD, the first on "
+				    "this line", nrep, nrep == 1 ? "" : "s",
+				    enc);
 			kn_reader_close(o->rd);
 			o->rd = NULL;
 			o->nread_file = o->nread;

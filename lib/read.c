@@ -45,7 +45,8 @@ struct kn_reader {
 	int		 conv;
 	const char	*encname;
 	unsigned long	 nreplaced;
-	long		 replaced_line;
+	long		 replaced_line;	/* of the first byte replaced */
+	long		 dlines;	/* line ends decoded so far */
 
 	long		 line;		/* the line of the next byte */
 	enum kn_format	 fmt;
@@ -298,33 +299,62 @@ open_iconv(struct kn_reader *rd, const char *from, struct kn_error *err)
 	return 0;
 }
 
+/* Count the line ends of what was decoded since rd->len was from. */
+static void
+count_lines(struct kn_reader *rd, size_t from)
+{
+	const char *p = rd->buf + from, *end = rd->buf + rd->len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		rd->dlines++;
+		p++;
+	}
+}
+
 /* Decode rd->raw into rd->buf; at_eof when no more bytes will come. */
 static int
 decode(struct kn_reader *rd, int at_eof, struct kn_error *err)
 {
 	char *in = rd->raw, *out;
-	size_t inleft = rd->rawlen, outleft, r;
+	size_t inleft = rd->rawlen, outleft, r, from;
+	int e;
 
 	while (inleft > 0) {
 		if (buf_room(rd, inleft * 4 + 16) == -1)
 			goto nomem;
+		from = rd->len;
 		out = rd->buf + rd->len;
 		outleft = rd->cap - rd->len;
 		r = iconv(rd->cd, &in, &inleft, &out, &outleft);
+		e = errno;
 		rd->len = (size_t)(out - rd->buf);
+		count_lines(rd, from);
 		if (r != (size_t)-1)
 			break;
-		if (errno == E2BIG)
+		if (e == E2BIG)
 			continue;
-		if (errno == EINVAL && !at_eof)
+		if (e == EINVAL && !at_eof)
 			break;		/* an incomplete sequence: wait */
-		/* EILSEQ, or a sequence cut by the end of the input */
+		/*
+		 * EILSEQ, or a sequence cut by the end of the input.  First
+		 * what the decoder holds back (CP1258 keeps a letter to see
+		 * whether a tone mark follows), so that the letters keep
+		 * their order around the replacement character.
+		 */
+		if (buf_room(rd, 64) == -1)
+			goto nomem;
+		from = rd->len;
+		out = rd->buf + rd->len;
+		outleft = rd->cap - rd->len;
+		(void)iconv(rd->cd, NULL, NULL, &out, &outleft);
+		rd->len = (size_t)(out - rd->buf);
+		count_lines(rd, from);
 		if (buf_room(rd, 3) == -1)
 			goto nomem;
 		memcpy(rd->buf + rd->len, "\xEF\xBF\xBD", 3);
 		rd->len += 3;
 		if (rd->nreplaced++ == 0)
-			rd->replaced_line = rd->line;
+			rd->replaced_line = rd->dlines + 1;
 		in++;
 		inleft--;
 	}

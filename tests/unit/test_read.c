@@ -206,6 +206,37 @@ test_encodings(void **state)
 	expect("", &o, "");
 	o.encoding = NULL;
 	expect("", &o, "");
+	/*
+	 * A byte CP1258 does not have (0x81) becomes U+FFFD where it
+	 * stood, the letter before it (held back by the decoder for a
+	 * tone mark) before it, and the first is on line 3.
+	 */
+	{
+		const char bad[] = "text\nok\nabc\x81" "def\nx\x81\n";
+		struct kn_reader *rd;
+		struct kn_record *r;
+		struct kn_error err;
+		unsigned long nrep;
+		long line;
+		char *got;
+
+		o.encoding = "CP1258";
+		got = dump(bad, sizeof(bad) - 1, &o, 0);
+		assert_string_equal(got, "2 {\"text\":\"ok\"}\n"
+		    "3 {\"text\":\"abc\xEF\xBF\xBD" "def\"}\n"
+		    "4 {\"text\":\"x\xEF\xBF\xBD\"}\n");
+		free(got);
+		kn_error_clear(&err);
+		rd = kn_reader_mem(bad, sizeof(bad) - 1, "mem", &o, &err);
+		assert_non_null(rd);
+		while (kn_reader_next(rd, &r, &err) == KN_READ_RECORD)
+			kn_record_free(r);
+		knp_reader_encoding(rd, &nrep, &line);
+		assert_int_equal(nrep, 2);
+		assert_int_equal(line, 3);
+		kn_reader_close(rd);
+		o.encoding = NULL;
+	}
 	/* UTF-16LE with its mark: "t\n1\n" */
 	{
 		const char u16[] = "\xFF\xFEt\0\n\0" "1\0\n\0";
