@@ -123,6 +123,7 @@ install: all
 	    s=$${m##*.}; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; done
 	cp -f data/*.csv data/*.jsonl data/*.txt $(DESTDIR)$(DATADIR)/ 2>/dev/null || \
 	    cp -f data/*.csv $(DESTDIR)$(DATADIR)/
+	cp -f examples/weekly-report.sh $(DESTDIR)$(DATADIR)/
 	if [ -f contrib/kn.bash ]; then \
 	    cp -f contrib/kn.bash $(DESTDIR)$(BASHCOMPDIR)/kn; fi
 

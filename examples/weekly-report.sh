@@ -1,13 +1,14 @@
 #!/bin/sh
 # weekly-report.sh: the weekly job an analyst puts in cron.
 #
-#   weekly-report.sh [-a as-of] [-k kb] [-l ledger] [-m model] [-r dir]
-#                    [-w week] inbox
+#   weekly-report.sh [-a as-of] [-A archive] [-k kb] [-l ledger]
+#                    [-m model] [-r dir] [-w week] inbox
 #
 # Takes in every .csv, .json and .jsonl file of the folder inbox (this
 # week's files from the communes), classifies, routes and answers the
-# new proposals, appends them to the ledger, and writes the week's
-# report and dialogue document:
+# new proposals, appends them to the ledger, moves the files to the
+# archive folder when -A names one, and writes the week's report and
+# dialogue document:
 #
 #   reports/2025-W40.html            the report, one self-contained page
 #   reports/2025-W40.md              the same, in Markdown
@@ -16,12 +17,20 @@
 #   reports/2025-W40-rejects.jsonl   the rows that were rejected, if any
 #   reports/2025-W40.log             the warnings of every stage, if any
 #
+# The reports count proposals by the week they were sent (submitted):
+# a proposal sent in an earlier week that arrives late also rewrites
+# that week's reports, so that every proposal is in a weekly report.
+#
 # Silent on success, so that cron mails only problems.  Exit status: 0
 # when all went well; 1 when some rows were rejected (the rest were
 # taken in, the reports written, and the rejects kept); 2 when a stage
 # failed: the message names it, and the ledger is left as it was.
 #
 #   -a as-of   the day of the report (default: today)
+#   -A archive move the files taken in here once the ledger holds them,
+#              so that the inbox holds only what is new (a file that
+#              had rejected rows is moved too: its rejects are kept in
+#              the reports folder)
 #   -k kb      a knowledge base of earlier answers for kn-answer
 #              (repeatable; default: the data directory's)
 #   -l ledger  the ledger (default: ledger.jsonl)
@@ -31,8 +40,10 @@
 #              yesterday, so that a run on Monday morning reports the
 #              week just ended)
 #
-# crontab, every Monday at 7:00:
-#   0 7 * * 1  cd /srv/kiennghi && sh examples/weekly-report.sh inbox/tuan
+# crontab, every Monday at 7:00, in the folder that holds the ledger, the
+# inbox and the reports (cron's PATH must reach the installed tools):
+#   PATH=/usr/local/bin:/usr/bin:/bin
+#   0 7 * * 1  cd /srv/kiennghi && sh weekly-report.sh -A da-nhan inbox
 set -eu
 # No stage runs in a pipeline, so no failure can hide behind a later
 # stage's success; where the shell has pipefail, it is on all the same.
@@ -46,6 +57,7 @@ ledger=ledger.jsonl
 reports=reports
 week=
 as_of=
+archive=
 kbs=
 model=
 
@@ -55,14 +67,15 @@ die() {
 }
 
 usage() {
-	echo "usage: $prog [-a as-of] [-k kb] [-l ledger] [-m model]" \
-	    "[-r dir] [-w week] inbox" >&2
+	echo "usage: $prog [-a as-of] [-A archive] [-k kb] [-l ledger]" \
+	    "[-m model] [-r dir] [-w week] inbox" >&2
 	exit 2
 }
 
-while getopts a:k:l:m:r:w: opt; do
+while getopts a:A:k:l:m:r:w: opt; do
 	case $opt in
 	a) as_of=$OPTARG ;;
+	A) archive=$OPTARG ;;
 	k) kbs="$kbs$OPTARG
 " ;;
 	l) ledger=$OPTARG ;;
@@ -166,16 +179,34 @@ EOF
 			    die "$ledger: could not append the new records"
 		fi
 	fi
+	# The ledger holds them: the files leave the inbox.
+	if [ -n "$archive" ]; then
+		mkdir -p "$archive" || die "$archive: cannot create it"
+		while IFS= read -r f; do
+			mv -f "$f" "$archive/" ||
+			    die "$f: could not move it to $archive"
+		done < "$work/files"
+	fi
 else
 	echo "$prog: warning: no .csv, .json or .jsonl file in $inbox" >&2
 fi
 
+# This week, and the earlier weeks late arrivals were sent in.
+echo "$week" > "$work/weeks"
+if [ -s "$work/4-answer.jsonl" ]; then
+	stage kn-report kn-report -q --by week --format csv \
+	    -o "$work/weeks.csv" "$work/4-answer.jsonl"
+	sed -n 's/^\([0-9][0-9][0-9][0-9]-W[0-9][0-9]\),.*/\1/p' \
+	    "$work/weeks.csv" >> "$work/weeks"
+fi
 mkdir -p "$reports" || die "$reports: cannot create it"
-for fmt in html md; do
-	stage kn-report kn-report -q --week "$week" --as-of "$as_of" \
-	    -o "$reports/$week.$fmt" "$ledger"
-	stage kn-report kn-report -q --digest --week "$week" --as-of "$as_of" \
-	    -o "$reports/$week-doi-thoai.$fmt" "$ledger"
+for w in $(LC_ALL=C sort -u "$work/weeks"); do
+	for fmt in html md; do
+		stage kn-report kn-report -q --week "$w" --as-of "$as_of" \
+		    -o "$reports/$w.$fmt" "$ledger"
+		stage kn-report kn-report -q --digest --week "$w" \
+		    --as-of "$as_of" -o "$reports/$w-doi-thoai.$fmt" "$ledger"
+	done
 done
 
 # The warnings of every stage (unknown communes, dates that are not
