@@ -1120,7 +1120,7 @@ struct run {
 	struct kn_answers *ans;
 	int		 suggest;
 	struct kn_buf	 text, id;
-	unsigned long	 nsuggested, nnone, napplied;
+	unsigned long	 nsuggested, nnone, nkept, napplied;
 };
 
 /*
@@ -1166,6 +1166,31 @@ read_batch(struct run *r, struct batch *b)
 }
 
 /*
+ * Give the record of sl its best entry when it is found (hit) and
+ * better than the suggestion of an earlier run, if any, and count it.
+ * -1 when out of memory.
+ */
+static int
+suggest(struct run *r, struct slot *sl, int hit)
+{
+	double earlier;
+
+	switch (hit ? kn_suggestion_apply(sl->rec, r->kb, &sl->hit) : 0) {
+	case -1:
+		return -1;
+	case 1:
+		r->nsuggested++;
+		break;
+	default:
+		if (kn_suggestion_score(sl->rec, &earlier))
+			r->nkept++;
+		else
+			r->nnone++;
+	}
+	return 0;
+}
+
+/*
  * Group, merge, suggest and write the records of a searched batch, in
  * order.  -1 when out of memory (after a message).
  */
@@ -1197,21 +1222,8 @@ write_batch(struct run *r, struct batch *b)
 			r->napplied += (unsigned long)status;
 		}
 		if (r->suggest && !settled(kn_record_strz(sl->rec,
-		    "status"))) {
-			if (!hit)
-				r->nnone++;
-			else if (kn_record_set_str(sl->rec, "answer_id",
-			    kn_kb_id(r->kb, sl->hit.entry)) == -1 ||
-			    kn_record_set_str(sl->rec, "answer",
-			    kn_kb_answer(r->kb, sl->hit.entry)) == -1 ||
-			    kn_record_set_real(sl->rec, "answer_score",
-			    sl->hit.score) == -1 ||
-			    kn_record_set_str(sl->rec, "status",
-			    "suggested") == -1)
-				goto nomem;
-			else
-				r->nsuggested++;
-		}
+		    "status")) && suggest(r, sl, hit) == -1)
+			goto nomem;
 		kn_run_write(&r->o, sl->rec);
 	}
 	return 0;
@@ -1345,6 +1357,9 @@ main(int argc, char *argv[])
 			fprintf(o->diag, "kn-answer: %lu suggested, %lu without "
 			    "a suggestion at --min-score %.4g\n", r.nsuggested,
 			    r.nnone, c->min_score);
+		if (r.suggest && r.nkept > 0)
+			fprintf(o->diag, "kn-answer: %lu kept an earlier "
+			    "suggestion, none better found\n", r.nkept);
 		if (r.g != NULL)
 			fprintf(o->diag, "kn-answer: %zu group%s\n",
 			    kn_grouper_count(r.g),

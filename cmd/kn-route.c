@@ -85,33 +85,42 @@ base_name(const char *path, const char *dflt)
 }
 
 /*
- * Print the table's problems; the number that count.  --check prints
- * and counts them all.  Routing prints those that stop it, and sums up
- * the others in one warning, so that a daily job does not repeat them.
+ * Print the problems of the routing table and the other data files; the
+ * number that count.  --check prints and counts them all.  Routing
+ * prints those that stop it, each file's summed up after them, and the
+ * others in one warning, so that a daily job does not repeat them.
  */
 static int
 report_problems(const struct kn_opts *o, const struct kn_router *rt,
     int check)
 {
 	const struct kn_route_problem *p;
-	size_t i, n;
-	int nfatal;
+	size_t i, j, n;
+	int nfatal, k;
 
 	n = kn_router_problems(rt, &nfatal);
 	for (i = 0; i < n; i++) {
 		p = kn_router_problem(rt, i);
 		if (check || p->fatal)
-			kn_msg_at(o, kn_router_table(rt), p->line, "%s",
-			    p->text);
+			kn_msg_at(o, p->source, p->line, "%s", p->text);
 	}
 	if (check)
 		return (int)n;
-	if (nfatal > 0)
-		kn_msg(o, "%s: the routing table has %d error%s: fix %s "
-		    "(kn-route --check lists every problem)",
-		    kn_router_table(rt), nfatal, nfatal == 1 ? "" : "s",
-		    nfatal == 1 ? "it" : "them");
-	else if (n > 0)
+	/* The problems come file by file: one line for each file. */
+	for (i = 0; i < n; i = j) {
+		const char *src = kn_router_problem(rt, i)->source;
+
+		for (j = i, k = 0; j < n && strcmp(kn_router_problem(rt,
+		    j)->source, src) == 0; j++)
+			k += kn_router_problem(rt, j)->fatal != 0;
+		if (k > 0)
+			kn_msg(o, "%s: %s%d error%s: fix %s (kn-route --check "
+			    "lists every problem)", src,
+			    strcmp(src, kn_router_table(rt)) == 0 ?
+			    "the routing table has " : "", k,
+			    k == 1 ? "" : "s", k == 1 ? "it" : "them");
+	}
+	if (nfatal == 0 && n > 0)
 		kn_msg(o, "%s: warning: the routing table has %zu problem%s "
 		    "that do%s not stop routing (see kn-route --check)",
 		    kn_router_table(rt), n, n == 1 ? "" : "s", n == 1 ? "es" :

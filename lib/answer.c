@@ -1117,6 +1117,53 @@ kn_kb_rank(struct kn_kb *kb, const char *text, size_t len,
 	return (long)n;
 }
 
+/* ---- suggestions in records ---- */
+
+int
+kn_suggestion_score(const struct kn_record *r, double *score)
+{
+	const char *s;
+	char *end;
+	double v;
+
+	*score = 0;
+	if (*kn_record_strz(r, "answer_id") == '\0')
+		return 0;
+	if (kn_record_num(r, "answer_score", &v) == 0) {
+		*score = v;
+		return 1;
+	}
+	/* A CSV ledger gives every value as a string. */
+	if ((s = kn_record_str(r, "answer_score")) != NULL) {
+		v = strtod(s, &end);
+		if (end != s && *end == '\0' && isfinite(v))
+			*score = v;
+	}
+	return 1;
+}
+
+int
+kn_suggestion_apply(struct kn_record *r, const struct kn_kb *kb,
+    const struct kn_hit *hit)
+{
+	double earlier;
+
+	/*
+	 * Equal scores keep the earlier one too: a run on the same
+	 * knowledge base then changes nothing, and an entry a department
+	 * may already be looking at stays put.
+	 */
+	if (kn_suggestion_score(r, &earlier) && !(hit->score > earlier))
+		return 0;
+	if (kn_record_set_str(r, "answer_id", kn_kb_id(kb, hit->entry)) ==
+	    -1 || kn_record_set_str(r, "answer", kn_kb_answer(kb,
+	    hit->entry)) == -1 || kn_record_set_real(r, "answer_score",
+	    hit->score) == -1 || kn_record_set_str(r, "status",
+	    "suggested") == -1)
+		return -1;
+	return 1;
+}
+
 /* ---- evaluation ---- */
 
 void

@@ -43,6 +43,34 @@ kn_error_format(const struct kn_error *err, char *buf, unsigned size)
 		snprintf(buf, size, "%s", err->text);
 }
 
+int
+knp_problem(struct kn_problems *probs, struct kn_error *err,
+    const char *source, long line, const char *fmt, ...)
+{
+	struct kn_error e;
+	va_list ap;
+
+	kn_error_clear(&e);
+	e.code = KN_EDATA;
+	e.line = line;
+	snprintf(e.source, sizeof(e.source), "%s",
+	    source != NULL ? source : "");
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	va_end(ap);
+	if (probs == NULL) {
+		if (err != NULL)
+			*err = e;
+		return -1;
+	}
+	probs->n++;
+	if (probs->add != NULL && probs->add(probs->arg, &e) == -1) {
+		kn_error_set(err, KN_ENOMEM, source, 0, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 void *
 knp_malloc(size_t n, struct kn_error *err)
 {

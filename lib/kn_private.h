@@ -27,6 +27,16 @@ const char *knp_reader_encoding(const struct kn_reader *rd,
 /* For tests: read at most n bytes at a time. */
 void	 knp_reader_chunk(struct kn_reader *rd, size_t n);
 
+/*
+ * A bad row of a data file (KN_EDATA): reported to probs, 0, and the
+ * loader skips the row and reads on; or, when probs is NULL, put in
+ * err, -1, and the loader fails.  -1 with KN_ENOMEM in err too when
+ * probs->add fails.
+ */
+int	 knp_problem(struct kn_problems *probs, struct kn_error *err,
+	    const char *source, long line, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
 /* malloc/strdup that set err on failure. */
 void	*knp_malloc(size_t n, struct kn_error *err);
 char	*knp_strndup(const char *s, size_t n);

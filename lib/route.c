@@ -473,6 +473,22 @@ nomem:
 	return -1;
 }
 
+/* Take back the phrase pset_add added last. */
+static void
+pset_pop(struct pset *ps)
+{
+	struct phrase *p = &ps->p[ps->n - 1];
+	struct bucket *b;
+
+	b = kn_map_get(ps->first, p->sc.f.data + p->sc.s[0].fo,
+	    p->sc.s[0].fl);
+	if (b != NULL && b->n > 0 && b->idx[b->n - 1] == ps->n - 1)
+		b->n--;
+	scan_free(&p->sc);
+	free(p->text);
+	ps->n--;
+}
+
 /* Phrase p matches the text at syllable i. */
 static int
 phrase_at(const struct phrase *p, const struct scan *sc, size_t i,
@@ -626,7 +642,8 @@ phrase_same(const struct phrase *a, const struct phrase *b)
 }
 
 struct kn_priorities *
-kn_priorities_load(const char *path, struct kn_error *err)
+kn_priorities_load(const char *path, struct kn_problems *probs,
+    struct kn_error *err)
 {
 	static const char *const req[] = { "phrase", "priority", NULL };
 	struct kn_buf p = KN_BUF_INIT;
@@ -656,18 +673,22 @@ kn_priorities_load(const char *path, struct kn_error *err)
 		int kind = prio_kind_parse(ks);
 		long k;
 
-		if (kind == -1) {
-			kn_error_set(err, KN_EDATA, t.path, line,
-			    "priority \"%s\" is not one of urgent, high, none, "
-			    "prevention, risk, negation", ks);
+		/* A bad row is reported whole, then skipped. */
+		if (kind == -1 && knp_problem(probs, err, t.path, line,
+		    "priority \"%s\" is not one of urgent, high, none, "
+		    "prevention, risk, negation", ks) == -1)
 			goto fail;
-		}
 		if ((k = pset_add(&pr->ps, ph, kind, 0, line, &why)) == -1) {
 			if (*why == '\0')
 				goto nomem;
-			kn_error_set(err, KN_EDATA, t.path, line,
-			    "phrase \"%s\" %s", ph, why);
-			goto fail;
+			if (knp_problem(probs, err, t.path, line,
+			    "phrase \"%s\" %s", ph, why) == -1)
+				goto fail;
+			continue;
+		}
+		if (kind == -1) {
+			pset_pop(&pr->ps);
+			continue;
 		}
 		for (j = 0; j < (size_t)k; j++) {
 			const struct phrase *a = &pr->ps.p[j], *b =
@@ -679,11 +700,13 @@ kn_priorities_load(const char *path, struct kn_error *err)
 			if (ka == kb || (ka <= KN_PRIO_URGENT &&
 			    kb <= KN_PRIO_URGENT) || ka == PK_NONE ||
 			    kb == PK_NONE) {
-				kn_error_set(err, KN_EDATA, t.path, line,
+				if (knp_problem(probs, err, t.path, line,
 				    "phrase \"%s\" is already on line %ld "
 				    "(as %s)", ph, a->line,
-				    prio_kind_name(a->kind));
-				goto fail;
+				    prio_kind_name(a->kind)) == -1)
+					goto fail;
+				pset_pop(&pr->ps);
+				break;
 			}
 		}
 	}
@@ -810,7 +833,8 @@ struct kn_departments {
 };
 
 struct kn_departments *
-kn_departments_load(const char *path, struct kn_error *err)
+kn_departments_load(const char *path, struct kn_problems *probs,
+    struct kn_error *err)
 {
 	static const char *const req[] = { "code", "name", NULL };
 	struct kn_buf p = KN_BUF_INIT;
@@ -836,21 +860,24 @@ kn_departments_load(const char *path, struct kn_error *err)
 		const char *name = kn_record_strz(r, "name");
 
 		if (*code == '\0' || *name == '\0') {
-			kn_error_set(err, KN_EDATA, t.path, kn_record_line(r),
-			    "a department needs a code and a name");
-			goto fail;
+			if (knp_problem(probs, err, t.path, kn_record_line(r),
+			    "a department needs a code and a name") == -1)
+				goto fail;
+			continue;
 		}
 		if (kn_departments_find(d, code) >= 0) {
-			kn_error_set(err, KN_EDATA, t.path, kn_record_line(r),
-			    "department code \"%s\" is repeated", code);
-			goto fail;
+			if (knp_problem(probs, err, t.path, kn_record_line(r),
+			    "department code \"%s\" is repeated", code) == -1)
+				goto fail;
+			continue;
 		}
-		if ((d->code[i] = strdup(code)) == NULL ||
-		    (d->name[i] = strdup(name)) == NULL)
+		if ((d->code[d->n] = strdup(code)) == NULL ||
+		    (d->name[d->n] = strdup(name)) == NULL)
 			goto nomem;
 		d->n++;
 	}
-	if (d->n == 0) {
+	/* Rows all bad have been reported; none at all is an error. */
+	if (d->n == 0 && (probs == NULL || t.n == 0)) {
 		kn_error_set(err, KN_EDATA, t.path, 0, "no departments");
 		goto fail;
 	}
@@ -939,6 +966,7 @@ struct rule {
 	int		 dept_idx;	/* -1: unknown */
 	int		 sla;		/* -1: by default */
 	int		 set_prio;	/* -1: as the phrases say */
+	int		 bad;		/* a condition could not be read */
 };
 
 static const char *const route_columns[] = {
@@ -1060,8 +1088,8 @@ rule_free(struct rule *r)
 static int
 rule_catchall(const struct rule *r)
 {
-	return r->fields.n == 0 && r->communes.n == 0 && r->types == 0 &&
-	    r->prios == 0 && r->nalts == 0;
+	return !r->bad && r->fields.n == 0 && r->communes.n == 0 &&
+	    r->types == 0 && r->prios == 0 && r->nalts == 0;
 }
 
 /* The type bit of a folded type name, or 0. */
@@ -1081,7 +1109,63 @@ type_bit(const char *s)
 	return t;
 }
 
-/* Parse one row of the table into r.  -1 and err on a bad value. */
+static int
+add_problem(struct kn_router *rt, const char *source, long line, int fatal,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+add_problem(struct kn_router *rt, const char *source, long line, int fatal,
+    const char *fmt, ...)
+{
+	struct kn_route_problem *p;
+	va_list ap;
+
+	if ((p = realloc(rt->probs, (rt->nprobs + 1) * sizeof(*p))) == NULL)
+		return -1;
+	rt->probs = p;
+	p = &rt->probs[rt->nprobs++];
+	snprintf(p->source, sizeof(p->source), "%s", source);
+	p->line = line;
+	p->fatal = fatal;
+	va_start(ap, fmt);
+	vsnprintf(p->text, sizeof(p->text), fmt, ap);
+	va_end(ap);
+	rt->nfatal += fatal != 0;
+	return 0;
+}
+
+/* A problem another data file's loader found (struct kn_problems). */
+static int
+add_file_problem(void *arg, const struct kn_error *e)
+{
+	return add_problem(arg, e->source, e->line, 1, "%s", e->text);
+}
+
+/*
+ * Split the value of column col of row into l; an empty alternative
+ * is a problem of the row and leaves l empty.  1 when read, 0 after a
+ * problem, -1 when out of memory.
+ */
+static int
+row_list(struct kn_router *rt, const struct kn_record *row, const char *col,
+    struct list *l)
+{
+	const char *why, *v = kn_record_strz(row, col);
+
+	if (split_alts(v, l, &why) == 0)
+		return 1;
+	if (*why == '\0')
+		return -1;
+	return add_problem(rt, rt->path, kn_record_line(row), 1,
+	    "%s \"%s\" %s", col, v, why) == -1 ? -1 : 0;
+}
+
+/*
+ * Parse one row of the table into r.  A bad value is a fatal problem of
+ * the table, and the row is read on, so that every problem of the line
+ * is listed; a condition that could not be read marks the rule bad.
+ * -1 and err only when out of memory.
+ */
 static int
 rule_parse(struct kn_router *rt, const struct kn_record *row,
     struct rule *r, struct kn_error *err)
@@ -1090,44 +1174,53 @@ rule_parse(struct kn_router *rt, const struct kn_record *row,
 	const char *why, *s;
 	size_t i;
 	long line = kn_record_line(row);
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->line = line;
 	r->sla = r->set_prio = r->dept_idx = -1;
-	if (split_alts(kn_record_strz(row, "field"), &r->fields, &why) == -1 ||
-	    split_alts(kn_record_strz(row, "commune_code"), &r->communes,
-	    &why) == -1)
-		goto bad_list;
-	if (split_alts(kn_record_strz(row, "commune_type"), &l, &why) == -1)
-		goto bad_list;
+	if ((rc = row_list(rt, row, "field", &r->fields)) == -1)
+		goto nomem;
+	r->bad |= rc == 0;
+	if ((rc = row_list(rt, row, "commune_code", &r->communes)) == -1)
+		goto nomem;
+	r->bad |= rc == 0;
+	if ((rc = row_list(rt, row, "commune_type", &l)) == -1)
+		goto nomem;
+	r->bad |= rc == 0;
 	for (i = 0; i < l.n; i++) {
 		int t = type_bit(l.v[i]);
 
 		if (t == 0) {
-			kn_error_set(err, KN_EDATA, rt->path, line,
-			    "commune_type \"%s\" is neither \"xã\" nor "
-			    "\"phường\"", l.v[i]);
-			goto fail;
+			r->bad = 1;
+			if (add_problem(rt, rt->path, line, 1, "commune_type "
+			    "\"%s\" is neither \"xã\" nor \"phường\"",
+			    l.v[i]) == -1)
+				goto nomem;
 		}
 		r->types |= t;
 	}
 	list_free(&l);
-	if (split_alts(kn_record_strz(row, "priority"), &l, &why) == -1)
-		goto bad_list;
+	if ((rc = row_list(rt, row, "priority", &l)) == -1)
+		goto nomem;
+	r->bad |= rc == 0;
 	for (i = 0; i < l.n; i++) {
 		int p = kn_priority_parse(l.v[i]);
 
 		if (p == -1) {
-			kn_error_set(err, KN_EDATA, rt->path, line,
-			    "priority \"%s\" is not one of urgent, high, "
-			    "normal", l.v[i]);
-			goto fail;
+			r->bad = 1;
+			if (add_problem(rt, rt->path, line, 1, "priority "
+			    "\"%s\" is not one of urgent, high, normal",
+			    l.v[i]) == -1)
+				goto nomem;
+			continue;
 		}
 		r->prios |= 1 << p;
 	}
 	list_free(&l);
-	if (split_alts(kn_record_strz(row, "text"), &l, &why) == -1)
-		goto bad_list;
+	if ((rc = row_list(rt, row, "text", &l)) == -1)
+		goto nomem;
+	r->bad |= rc == 0;
 	if (l.n > 0 && (r->alts = calloc(l.n, sizeof(*r->alts))) == NULL)
 		goto nomem;
 	for (i = 0; i < l.n; i++) {
@@ -1137,9 +1230,11 @@ rule_parse(struct kn_router *rt, const struct kn_record *row,
 		if (k == -1) {
 			if (*why == '\0')
 				goto nomem;
-			kn_error_set(err, KN_EDATA, rt->path, line,
-			    "text \"%s\" %s", l.v[i], why);
-			goto fail;
+			r->bad = 1;
+			if (add_problem(rt, rt->path, line, 1, "text \"%s\" "
+			    "%s", l.v[i], why) == -1)
+				goto nomem;
+			continue;
 		}
 		r->alts[r->nalts++] = (size_t)k;
 	}
@@ -1148,14 +1243,15 @@ rule_parse(struct kn_router *rt, const struct kn_record *row,
 	while (*s == ' ')
 		s++;
 	if (*s == '\0') {
-		kn_error_set(err, KN_EDATA, rt->path, line,
-		    "a rule needs a department code");
-		goto fail;
+		if (add_problem(rt, rt->path, line, 1,
+		    "a rule needs a department code") == -1)
+			goto nomem;
+	} else {
+		if ((r->dept = strdup(s)) == NULL)
+			goto nomem;
+		for (i = strlen(r->dept); i > 0 && r->dept[i - 1] == ' '; i--)
+			r->dept[i - 1] = '\0';
 	}
-	if ((r->dept = strdup(s)) == NULL)
-		goto nomem;
-	for (i = strlen(r->dept); i > 0 && r->dept[i - 1] == ' '; i--)
-		r->dept[i - 1] = '\0';
 	s = kn_record_strz(row, "sla_days");
 	if (*s != '\0') {
 		const char *q;
@@ -1164,56 +1260,25 @@ rule_parse(struct kn_router *rt, const struct kn_record *row,
 		for (q = s; *q >= '0' && *q <= '9' && v <= KN_SLA_MAX; q++)
 			v = v * 10 + (*q - '0');
 		if (*q != '\0' || v > KN_SLA_MAX) {
-			kn_error_set(err, KN_EDATA, rt->path, line,
-			    "sla_days \"%s\" is not a number of days from 0 "
-			    "to %d", s, KN_SLA_MAX);
-			goto fail;
-		}
-		r->sla = (int)v;
+			if (add_problem(rt, rt->path, line, 1, "sla_days "
+			    "\"%s\" is not a number of days from 0 to %d", s,
+			    KN_SLA_MAX) == -1)
+				goto nomem;
+		} else
+			r->sla = (int)v;
 	}
 	s = kn_record_strz(row, "set_priority");
-	if (*s != '\0' && (r->set_prio = kn_priority_parse(s)) == -1) {
-		kn_error_set(err, KN_EDATA, rt->path, line,
-		    "set_priority \"%s\" is not one of urgent, high, normal",
-		    s);
-		goto fail;
-	}
-	return 0;
-bad_list:
-	if (*why == '\0')
+	if (*s != '\0' && (r->set_prio = kn_priority_parse(s)) == -1 &&
+	    add_problem(rt, rt->path, line, 1, "set_priority \"%s\" is not "
+	    "one of urgent, high, normal", s) == -1)
 		goto nomem;
-	kn_error_set(err, KN_EDATA, rt->path, line, "a condition %s", why);
-	goto fail;
+	return 0;
 nomem:
 	kn_error_set(err, KN_ENOMEM, rt->path, line, "out of memory");
-fail:
 	list_free(&l);
 	rule_free(r);
 	memset(r, 0, sizeof(*r));
 	return -1;
-}
-
-static int
-add_problem(struct kn_router *rt, long line, int fatal, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-add_problem(struct kn_router *rt, long line, int fatal, const char *fmt, ...)
-{
-	struct kn_route_problem *p;
-	va_list ap;
-
-	if ((p = realloc(rt->probs, (rt->nprobs + 1) * sizeof(*p))) == NULL)
-		return -1;
-	rt->probs = p;
-	p = &rt->probs[rt->nprobs++];
-	p->line = line;
-	p->fatal = fatal;
-	va_start(ap, fmt);
-	vsnprintf(p->text, sizeof(p->text), fmt, ap);
-	va_end(ap);
-	rt->nfatal += fatal != 0;
-	return 0;
 }
 
 /* Edit distance of two short codes, for "did you mean". */
@@ -1353,43 +1418,49 @@ check_table(struct kn_router *rt)
 		for (j = 0; j < r->fields.n; j++)
 			if (kn_fields_find(rt->fields, r->fields.v[j]) < 0) {
 				suggest(&hint, r->fields.v[j], fcodes, nf);
-				if (add_problem(rt, r->line, 1, "unknown field "
-				    "code \"%s\" (not in fields.csv)%s",
-				    r->fields.v[j], kn_buf_str(&hint)) == -1)
+				if (add_problem(rt, rt->path, r->line, 1,
+				    "unknown field code \"%s\" (not in "
+				    "fields.csv)%s", r->fields.v[j],
+				    kn_buf_str(&hint)) == -1)
 					goto out;
 			}
 		for (j = 0; j < r->communes.n; j++)
 			if (rt->communes != NULL && kn_communes_by_code(
 			    rt->communes, r->communes.v[j]) == NULL &&
-			    add_problem(rt, r->line, 1, "unknown commune code "
-			    "\"%s\" (not in communes.csv)", r->communes.v[j]) ==
-			    -1)
+			    add_problem(rt, rt->path, r->line, 1, "unknown "
+			    "commune code \"%s\" (not in communes.csv)",
+			    r->communes.v[j]) == -1)
 				goto out;
-		r->dept_idx = kn_departments_find(rt->depts, r->dept);
-		if (r->dept_idx < 0) {
+		/* A rule without one is a problem of its own. */
+		if (r->dept != NULL)
+			r->dept_idx = kn_departments_find(rt->depts, r->dept);
+		if (r->dept != NULL && r->dept_idx < 0) {
 			for (k = 0; k < nd; k++)
 				fcodes[nf + k] = kn_departments_code(rt->depts,
 				    k);
 			suggest(&hint, r->dept, fcodes + nf, nd);
-			if (add_problem(rt, r->line, 1, "unknown department "
-			    "code \"%s\" (not in departments.csv)%s", r->dept,
-			    kn_buf_str(&hint)) == -1)
+			if (add_problem(rt, rt->path, r->line, 1, "unknown "
+			    "department code \"%s\" (not in departments.csv)"
+			    "%s", r->dept, kn_buf_str(&hint)) == -1)
 				goto out;
 		}
-		for (j = 0; j < i; j++)
-			if (rule_covers(rt, &rt->rules[j], r)) {
-				if (add_problem(rt, r->line, 0, "rule never "
-				    "matches: the rule on line %ld takes every "
-				    "record it would", rt->rules[j].line) == -1)
+		/* What a bad condition would have matched is unknown. */
+		for (j = 0; j < i && !r->bad; j++)
+			if (!rt->rules[j].bad &&
+			    rule_covers(rt, &rt->rules[j], r)) {
+				if (add_problem(rt, rt->path, r->line, 0,
+				    "rule never matches: the rule on line %ld "
+				    "takes every record it would",
+				    rt->rules[j].line) == -1)
 					goto out;
 				break;
 			}
 	}
 	last = &rt->rules[rt->nrules - 1];
 	if (!rule_catchall(last)) {
-		if (add_problem(rt, last->line, 1, "the last rule is not a "
-		    "catch-all: end the table with a rule that has no "
-		    "condition, only a department") == -1)
+		if (add_problem(rt, rt->path, last->line, 1, "the last rule "
+		    "is not a catch-all: end the table with a rule that has "
+		    "no condition, only a department") == -1)
 			goto out;
 	} else {
 		for (i = 0; i < nf; i++) {
@@ -1402,9 +1473,9 @@ check_table(struct kn_router *rt)
 				    code))
 					break;
 			}
-			if (j + 1 == rt->nrules && add_problem(rt, last->line,
-			    0, "field \"%s\" has no rule: only this catch-all "
-			    "routes it", code) == -1)
+			if (j + 1 == rt->nrules && add_problem(rt, rt->path,
+			    last->line, 0, "field \"%s\" has no rule: only "
+			    "this catch-all routes it", code) == -1)
 				goto out;
 		}
 	}
@@ -1426,6 +1497,9 @@ needs_communes(const struct kn_router *rt)
 	return 0;
 }
 
+#define COLUMNS	"the columns are field, commune_code, commune_type, text, " \
+		"priority, department, sla_days, set_priority, note"
+
 /* Read the routing table. */
 static int
 load_table(struct kn_router *rt, struct kn_error *err)
@@ -1440,18 +1514,29 @@ load_table(struct kn_router *rt, struct kn_error *err)
 		kn_error_set(err, KN_EDATA, rt->path, 0, "no rules");
 		goto fail;
 	}
-	/* Every row has the header's keys: check the columns once. */
+	/*
+	 * Every row has the header's keys: check the columns once.  An
+	 * unknown column is a problem, and the rows are read on; without
+	 * a department column there is nothing to read (the first unknown
+	 * column is likely its misspelling).
+	 */
 	for (k = 0; k < kn_record_len(t.rows[0]); k++) {
 		const char *key = kn_record_key_at(t.rows[0], k);
 
 		for (c = route_columns; *c != NULL; c++)
 			if (strcmp(*c, key) == 0)
 				break;
-		if (*c == NULL) {
+		if (*c != NULL)
+			continue;
+		if (!kn_record_has(t.rows[0], "department")) {
 			kn_error_set(err, KN_EDATA, rt->path, 1,
-			    "unknown column \"%s\" (the columns are field, "
-			    "commune_code, commune_type, text, priority, "
-			    "department, sla_days, set_priority, note)", key);
+			    "unknown column \"%s\" (%s)", key, COLUMNS);
+			goto fail;
+		}
+		if (add_problem(rt, rt->path, 1, 1, "unknown column \"%s\" "
+		    "(%s)", key, COLUMNS) == -1) {
+			kn_error_set(err, KN_ENOMEM, rt->path, 0,
+			    "out of memory");
 			goto fail;
 		}
 	}
@@ -1476,9 +1561,62 @@ fail:
 	return -1;
 }
 
+struct pkey {
+	long	 line;
+	size_t	 i;
+};
+
+static int
+cmp_pkey(const void *a, const void *b)
+{
+	const struct pkey *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Put the routing table's problems in line order: those of its values,
+ * found row by row, then those of its rules, found rule by rule, come
+ * together line by line, in the order found within a line.  The other
+ * files' problems come first, as read.
+ */
+static int
+sort_problems(struct kn_router *rt)
+{
+	struct kn_route_problem *tmp;
+	struct pkey *key;
+	size_t first, i, n;
+
+	for (first = 0; first < rt->nprobs &&
+	    strcmp(rt->probs[first].source, rt->path) != 0; first++)
+		;
+	if ((n = rt->nprobs - first) < 2)
+		return 0;
+	if ((key = calloc(n, sizeof(*key))) == NULL)
+		return -1;
+	if ((tmp = calloc(n, sizeof(*tmp))) == NULL) {
+		free(key);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		key[i].line = rt->probs[first + i].line;
+		key[i].i = first + i;
+	}
+	qsort(key, n, sizeof(*key), cmp_pkey);
+	for (i = 0; i < n; i++)
+		tmp[i] = rt->probs[key[i].i];
+	memcpy(rt->probs + first, tmp, n * sizeof(*tmp));
+	free(key);
+	free(tmp);
+	return 0;
+}
+
 struct kn_router *
 kn_router_new(const struct kn_router_opts *o, struct kn_error *err)
 {
+	struct kn_problems probs;
 	struct kn_router *rt;
 	struct kn_buf p = KN_BUF_INIT;
 	const char *slash;
@@ -1495,10 +1633,19 @@ kn_router_new(const struct kn_router_opts *o, struct kn_error *err)
 	slash = strrchr(rt->path, '/');
 	if ((rt->base = strdup(slash != NULL ? slash + 1 : rt->path)) == NULL)
 		goto nomem;
+	/*
+	 * The bad rows of the other tables are problems of the router, so
+	 * that all are listed at once; the good rows are loaded.
+	 */
+	probs.add = add_file_problem;
+	probs.arg = rt;
+	probs.n = 0;
 	if ((rt->fields = kn_fields_load(o->fields, err)) == NULL ||
-	    (rt->depts = kn_departments_load(o->departments, err)) == NULL ||
-	    (rt->prios = kn_priorities_load(o->priorities, err)) == NULL ||
-	    (rt->cal = kn_calendar_load(o->holidays, err)) == NULL)
+	    (rt->depts = kn_departments_load(o->departments, &probs,
+	    err)) == NULL ||
+	    (rt->prios = kn_priorities_load(o->priorities, &probs,
+	    err)) == NULL ||
+	    (rt->cal = kn_calendar_load(o->holidays, &probs, err)) == NULL)
 		goto fail;
 	if (load_table(rt, err) == -1)
 		goto fail;
@@ -1516,6 +1663,8 @@ kn_router_new(const struct kn_router_opts *o, struct kn_error *err)
 	    (rt->hit = calloc(rt->texts.n, 1)) == NULL)
 		goto nomem;
 	if (check_table(rt) == -1)
+		goto nomem;
+	if (sort_problems(rt) == -1)
 		goto nomem;
 	return rt;
 nomem:

@@ -173,7 +173,8 @@ kn_workdays_between(const struct kn_calendar *c, long a, long b)
 }
 
 struct kn_calendar *
-kn_calendar_load(const char *path, struct kn_error *err)
+kn_calendar_load(const char *path, struct kn_problems *probs,
+    struct kn_error *err)
 {
 	static const char *const req[] = { "date", "kind", NULL };
 	struct kn_buf p = KN_BUF_INIT;
@@ -196,45 +197,58 @@ kn_calendar_load(const char *path, struct kn_error *err)
 		struct kn_record *r = t.rows[i];
 		const char *ds = kn_record_strz(r, "date");
 		const char *ks = kn_record_strz(r, "kind");
-		long line = kn_record_line(r), day;
-		enum kn_daykind kind;
-		int y, m, d;
+		long line = kn_record_line(r), day = 0;
+		enum kn_daykind kind = KN_DAY_USUAL;
+		int y, m, d, bad = 0;
 
+		/*
+		 * Every problem of the row is reported, then the row is
+		 * skipped; without probs the first one fails the load.
+		 */
 		kn_error_clear(&derr);
 		/* Only ISO dates: a calendar must not depend on D/M order. */
 		if (strlen(ds) != 10 || ds[4] != '-' || ds[7] != '-' ||
 		    kn_date_parse(ds, &day, &derr) == -1) {
-			kn_error_set(err, KN_EDATA, t.path, line,
-			    "date \"%s\" is not a date as YYYY-MM-DD", ds);
-			goto fail;
-		}
-		kn_date_to_ymd(day, &y, &m, &d);
-		if (y < YEAR_MIN || y > YEAR_MAX) {
-			kn_error_set(err, KN_EDATA, t.path, line,
-			    "date \"%s\" is outside %d-%d", ds, YEAR_MIN,
-			    YEAR_MAX);
-			goto fail;
+			bad = 1;
+			if (knp_problem(probs, err, t.path, line,
+			    "date \"%s\" is not a date as YYYY-MM-DD", ds) ==
+			    -1)
+				goto fail;
+		} else {
+			kn_date_to_ymd(day, &y, &m, &d);
+			if (y < YEAR_MIN || y > YEAR_MAX) {
+				bad = 1;
+				if (knp_problem(probs, err, t.path, line,
+				    "date \"%s\" is outside %d-%d", ds,
+				    YEAR_MIN, YEAR_MAX) == -1)
+					goto fail;
+			}
 		}
 		if (strcmp(ks, "holiday") == 0)
 			kind = KN_DAY_HOLIDAY;
 		else if (strcmp(ks, "workday") == 0)
 			kind = KN_DAY_WORKDAY;
 		else {
-			kn_error_set(err, KN_EDATA, t.path, line,
+			bad = 1;
+			if (knp_problem(probs, err, t.path, line,
 			    "kind \"%s\" is neither \"holiday\" nor "
-			    "\"workday\"", ks);
-			goto fail;
+			    "\"workday\"", ks) == -1)
+				goto fail;
 		}
+		if (bad)
+			continue;
 		if (kind == KN_DAY_WORKDAY && kn_date_weekday(day) <= 5) {
-			kn_error_set(err, KN_EDATA, t.path, line,
+			if (knp_problem(probs, err, t.path, line,
 			    "%s is a weekday: a \"workday\" row is for a "
-			    "weekend day worked", ds);
-			goto fail;
+			    "weekend day worked", ds) == -1)
+				goto fail;
+			continue;
 		}
 		if (kn_calendar_kind(c, day) != KN_DAY_USUAL) {
-			kn_error_set(err, KN_EDATA, t.path, line,
-			    "date \"%s\" is listed twice", ds);
-			goto fail;
+			if (knp_problem(probs, err, t.path, line,
+			    "date \"%s\" is listed twice", ds) == -1)
+				goto fail;
+			continue;
 		}
 		if (kn_calendar_mark(c, day, kind) == -1)
 			goto nomem;

@@ -32,6 +32,7 @@
 #include "abbrev.h"
 #include "error.h"
 #include "read.h"
+#include "record.h"
 
 #define KN_KB_K1		1.2
 #define KN_KB_B			0.75
@@ -121,6 +122,28 @@ int	 kn_kb_best_with(const struct kn_kb *kb, struct kn_kb_search *s,
  */
 long	 kn_kb_rank(struct kn_kb *kb, const char *text, size_t len,
 	    const char *field, const struct kn_hit **hits);
+
+/* ---- writing a suggestion into a record ---- */
+
+/*
+ * 1 and *score when r holds a suggestion, that is a non-empty
+ * answer_id: its answer_score (a number, or a number written as a
+ * string as CSV gives it; 0 when absent or not a number); 0 when r
+ * holds none.
+ */
+int	 kn_suggestion_score(const struct kn_record *r, double *score);
+/*
+ * Give r the suggestion hit of kb (answer_id, answer, answer_score,
+ * status "suggested"), unless r holds one already that scores at least
+ * as much: an earlier suggestion is replaced only by a strictly better
+ * one, never removed.  Scores of different knowledge bases are compared
+ * as they stand, both being the share of the text's own weight that the
+ * entry matches.  1 when given, 0 when the earlier one is kept, -1 when
+ * out of memory.  Does not look at the status: the caller decides
+ * whether the record may be given a suggestion at all.
+ */
+int	 kn_suggestion_apply(struct kn_record *r, const struct kn_kb *kb,
+	    const struct kn_hit *hit);
 
 /* ---- measuring on labelled queries (kn-answer eval) ---- */
 

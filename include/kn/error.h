@@ -8,6 +8,8 @@
 #ifndef KN_ERROR_H
 #define KN_ERROR_H
 
+#include <stddef.h>
+
 enum kn_errcode {
 	KN_OK = 0,
 	KN_ENOMEM,	/* out of memory */
@@ -39,5 +41,19 @@ void	kn_error_set(struct kn_error *err, int code, const char *source,
 void	kn_error_clear(struct kn_error *err);
 /* Format "source:line: text" (parts omitted when unknown) into buf. */
 void	kn_error_format(const struct kn_error *err, char *buf, unsigned size);
+
+/*
+ * Where a loader of a data file reports every bad row, so as to read on
+ * rather than stop at the first (for a --check that lists them all).
+ * The loader calls add(arg, problem) with the row's source, line and
+ * text, counts it in n, and skips the row; add returns -1 to stop the
+ * load (out of memory), which then fails with KN_ENOMEM.  A loader
+ * given none stops at the first bad row and fails with it in err.
+ */
+struct kn_problems {
+	int	(*add)(void *arg, const struct kn_error *problem);
+	void	*arg;
+	size_t	 n;
+};
 
 #endif

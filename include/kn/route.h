@@ -52,9 +52,13 @@ int	 kn_priority_parse(const char *s);
 
 struct kn_departments;
 
-/* path NULL: data/departments.csv.  Codes unique, names not empty. */
+/*
+ * path NULL: data/departments.csv.  Codes unique, names not empty: the
+ * first row that breaks this fails the load, or, when probs is not NULL,
+ * each is reported to it and skipped (kn/error.h).
+ */
 struct kn_departments *kn_departments_load(const char *path,
-	    struct kn_error *err);
+	    struct kn_problems *probs, struct kn_error *err);
 void	 kn_departments_free(struct kn_departments *d);	/* accepts NULL */
 size_t	 kn_departments_count(const struct kn_departments *d);
 /* The index of code, or -1. */
@@ -81,10 +85,12 @@ struct kn_priorities;
  *                 syllables after it does not count ("không có thương
  *                 vong").
  * A phrase may be listed once as a level or none, and once more under
- * each context kind.
+ * each context kind.  The first row that breaks these rules fails the
+ * load, or, when probs is not NULL, each problem is reported to it (all
+ * those of a row) and the row is skipped (kn/error.h).
  */
 struct kn_priorities *kn_priorities_load(const char *path,
-	    struct kn_error *err);
+	    struct kn_problems *probs, struct kn_error *err);
 void	 kn_priorities_free(struct kn_priorities *p);	/* accepts NULL */
 size_t	 kn_priorities_count(const struct kn_priorities *p);
 
@@ -111,10 +117,14 @@ struct kn_router_opts {
 	int		 calendar_days;	/* count every day, not working days */
 };
 
-/* A problem of the routing table, found when it is loaded. */
+/*
+ * A problem of the routing table or of another data file of the router,
+ * found when it is loaded.
+ */
 struct kn_route_problem {
-	long	 line;		/* of routes.csv */
-	int	 fatal;		/* the table cannot be used as it is */
+	char	 source[256];	/* the file, as named */
+	long	 line;		/* of that file; 0: the file as a whole */
+	int	 fatal;		/* the router cannot be used as it is */
 	char	 text[384];
 };
 
@@ -122,11 +132,19 @@ struct kn_router;
 
 /*
  * Load everything a router needs.  A file that cannot be read or is
- * malformed (a bad value in the routing table, an unknown column) is an
- * error naming the file and the line, and NULL.  The table's other
- * problems (unknown field, department or commune codes, a rule shadowed
- * by an earlier one, a field with no rule, no catch-all at the end) do
- * not stop the load: they are listed by kn_router_problem, and the
+ * malformed as a whole (not CSV, a column missing, no rules, the
+ * library's fields.csv or communes.csv wrong) is an error naming the
+ * file and the line, and NULL.  Every other problem is listed by
+ * kn_router_problem, all of them, so that one --check shows what to
+ * fix: fatal are the bad values of the routing table (several on a
+ * line when it has several: an sla_days that is not a number, an
+ * unknown priority or commune type, an empty alternative, a rule
+ * without a department, an unknown column), the bad rows of the
+ * departments, the priority phrases and the calendar, unknown field,
+ * department or commune codes and no catch-all at the end; a rule
+ * shadowed by an earlier one and a field with no rule are not.  They
+ * come file by file in the order the files are read (departments,
+ * priorities, calendar, routing table), by line within a file.  The
  * router must not be used when one of them is fatal.
  */
 struct kn_router *kn_router_new(const struct kn_router_opts *opts,

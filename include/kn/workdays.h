@@ -33,9 +33,12 @@ struct kn_calendar *kn_calendar_new(void);
 /*
  * Read a calendar file (path NULL: data/holidays.csv).  Bad dates, an
  * unknown kind, a date listed twice or a workday on a weekday are errors
- * naming the line.
+ * naming the line: the first fails the load, or, when probs is not
+ * NULL, each is reported to it (all those of a row) and the row is
+ * skipped (kn/error.h).
  */
-struct kn_calendar *kn_calendar_load(const char *path, struct kn_error *err);
+struct kn_calendar *kn_calendar_load(const char *path,
+	    struct kn_problems *probs, struct kn_error *err);
 void	 kn_calendar_free(struct kn_calendar *c);	/* accepts NULL */
 /*
  * Mark day as kind and its year as covered; -1 when out of memory or the

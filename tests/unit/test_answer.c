@@ -343,6 +343,71 @@ test_eval(void **state)
 	assert_int_equal(kn_eval_cv(it, 7, 1, ths, &f), -1);
 }
 
+/*
+ * A suggestion already in a record is replaced only by a strictly
+ * better one, whatever knowledge base each came from.
+ */
+static void
+test_suggestion(void **state)
+{
+	struct kn_record *r;
+	struct kn_kb *kb;
+	struct kn_hit h;
+	double v;
+
+	(void)state;
+	assert_non_null(kb = kn_kb_new(NULL));
+	assert_int_equal(kn_kb_add(kb, "kb-1", "xe ô tô", "Đã cấp", NULL,
+	    NULL), 0);
+	assert_int_equal(kn_kb_build(kb, NULL), 0);
+	h.entry = 0;
+	h.bm25 = 1;
+	assert_non_null(r = kn_record_new());
+	/* None yet: given. */
+	assert_int_equal(kn_suggestion_score(r, &v), 0);
+	h.score = 0.5;
+	assert_int_equal(kn_suggestion_apply(r, kb, &h), 1);
+	assert_string_equal(kn_record_strz(r, "answer_id"), "kb-1");
+	assert_string_equal(kn_record_strz(r, "answer"), "Đã cấp");
+	assert_string_equal(kn_record_strz(r, "status"), "suggested");
+	assert_int_equal(kn_suggestion_score(r, &v), 1);
+	assert_true(v == 0.5);
+	/* As good or worse: kept, every key as it was. */
+	assert_int_equal(kn_record_set_str(r, "answer_id", "own-1"), 0);
+	assert_int_equal(kn_record_set_str(r, "answer", "Riêng"), 0);
+	assert_int_equal(kn_suggestion_apply(r, kb, &h), 0);
+	h.score = 0.499;
+	assert_int_equal(kn_suggestion_apply(r, kb, &h), 0);
+	assert_string_equal(kn_record_strz(r, "answer_id"), "own-1");
+	assert_string_equal(kn_record_strz(r, "answer"), "Riêng");
+	/* Better: replaced. */
+	h.score = 0.501;
+	assert_int_equal(kn_suggestion_apply(r, kb, &h), 1);
+	assert_string_equal(kn_record_strz(r, "answer_id"), "kb-1");
+	assert_int_equal(kn_record_num(r, "answer_score", &v), 0);
+	assert_true(v == 0.501);
+	/* A score written as a string, as a CSV ledger gives it. */
+	assert_int_equal(kn_record_set_str(r, "answer_id", "old"), 0);
+	assert_int_equal(kn_record_set_str(r, "answer_score", "0.9"), 0);
+	assert_int_equal(kn_suggestion_score(r, &v), 1);
+	assert_true(v == 0.9);
+	h.score = 0.8;
+	assert_int_equal(kn_suggestion_apply(r, kb, &h), 0);
+	/* No readable score: any suggestion is better. */
+	assert_int_equal(kn_record_set_str(r, "answer_score", "?"), 0);
+	assert_int_equal(kn_suggestion_score(r, &v), 1);
+	assert_true(v == 0);
+	assert_int_equal(kn_suggestion_apply(r, kb, &h), 1);
+	assert_string_equal(kn_record_strz(r, "answer_id"), "kb-1");
+	/* An empty answer_id holds no suggestion. */
+	assert_int_equal(kn_record_set_str(r, "answer_id", ""), 0);
+	assert_int_equal(kn_suggestion_score(r, &v), 0);
+	h.score = 0.2;
+	assert_int_equal(kn_suggestion_apply(r, kb, &h), 1);
+	kn_record_free(r);
+	kn_kb_free(kb);
+}
+
 int
 main(void)
 {
@@ -353,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_best_is_exhaustive),
 		cmocka_unit_test(test_eval),
+		cmocka_unit_test(test_suggestion),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,7 +76,7 @@ prios(const char *csv)
 
 	kn_error_clear(&err);
 	p = kn_priorities_load(csv == NULL ? NULL : fixture("priority.csv",
-	    csv), &err);
+	    csv), NULL, &err);
 	if (p == NULL)
 		fail_msg("%s:%ld: %s", err.source, err.line, err.text);
 	return p;
@@ -220,7 +220,7 @@ priorities_fail(const char *csv, long line, const char *what)
 	struct kn_error err;
 
 	kn_error_clear(&err);
-	assert_null(kn_priorities_load(fixture("bad-priority.csv", csv),
+	assert_null(kn_priorities_load(fixture("bad-priority.csv", csv), NULL,
 	    &err));
 	assert_int_equal(err.line, line);
 	if (strstr(err.text, what) == NULL)
@@ -240,6 +240,106 @@ test_priority_errors(void **state)
 	priorities_fail("phrase,priority\nđang chạy,none\nđang chạy,urgent\n",
 	    3, "line 2");
 	priorities_fail("phrase\ncháy lớn\n", 2, "priority");
+}
+
+/* The problems a loader reported, as "LINE text" lines. */
+struct got {
+	char	 lines[8][560];
+	int	 n;
+};
+
+static int
+collect(void *arg, const struct kn_error *e)
+{
+	struct got *g = arg;
+
+	if (g->n < 8)
+		snprintf(g->lines[g->n++], sizeof(g->lines[0]), "%ld %s",
+		    e->line, e->text);
+	return 0;
+}
+
+static void
+got_is(const struct got *g, const char *const *want)
+{
+	int i;
+
+	for (i = 0; want[i] != NULL; i++) {
+		if (i == g->n)
+			fail_msg("expected a problem \"%s\"", want[i]);
+		if (strncmp(g->lines[i], want[i], strlen(want[i])) != 0)
+			fail_msg("problem \"%s\", expected \"%s\"",
+			    g->lines[i], want[i]);
+	}
+	if (i != g->n)
+		fail_msg("%d problems, expected %d: the next is \"%s\"", g->n,
+		    i, g->lines[i]);
+}
+
+/*
+ * Given somewhere to report them, the priority phrases and the
+ * departments list every bad row, all the problems of each, and load
+ * the good ones.
+ */
+static void
+test_load_problems(void **state)
+{
+	static const char *const pwant[] = {
+		"3 priority \"very high\" is not one of",
+		"4 phrase \"...\" has no letters",
+		"5 phrase \"Khẩn  cấp\" is already on line 2 (as urgent)",
+		"6 priority \"bogus\" is not one of",
+		"6 phrase \"cháy. lớn\" spans a sentence break",
+		NULL
+	};
+	static const char *const dwant[] = {
+		"3 department code \"CSGT\" is repeated",
+		"4 a department needs a code and a name",
+		"5 a department needs a code and a name",
+		NULL
+	};
+	struct kn_problems probs = { collect, NULL, 0 };
+	struct kn_priorities *p;
+	struct kn_departments *d;
+	struct kn_error err;
+	struct got g;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	probs.arg = &g;
+	kn_error_clear(&err);
+	p = kn_priorities_load(fixture("priority.csv", "phrase,priority\n"
+	    "khẩn cấp,urgent\n"
+	    "cháy lớn,very high\n"
+	    "...,urgent\n"
+	    "Khẩn  cấp,high\n"
+	    "cháy. lớn,bogus\n"
+	    "đang cháy,urgent\n"), &probs, &err);
+	assert_non_null(p);
+	got_is(&g, pwant);
+	assert_int_equal(probs.n, 5);
+	assert_int_equal(kn_priorities_count(p), 2);
+	prio_is(p, NULL, "Nhà đang cháy, khẩn cấp", KN_PRIO_URGENT, NULL);
+	prio_is(p, NULL, "Cháy lớn", KN_PRIO_NORMAL, "");
+	kn_priorities_free(p);
+
+	memset(&g, 0, sizeof(g));
+	probs.n = 0;
+	d = kn_departments_load(fixture("departments.csv", "code,name\n"
+	    "CSGT,Cảnh sát giao thông\n"
+	    "CSGT,again\n"
+	    ",no code\n"
+	    "THAMMUU,\n"
+	    "PCCC,Cảnh sát PCCC và CNCH\n"), &probs, &err);
+	assert_non_null(d);
+	got_is(&g, dwant);
+	assert_int_equal(kn_departments_count(d), 2);
+	assert_int_equal(kn_departments_find(d, "PCCC"), 1);
+	kn_departments_free(d);
+	/* Without, the first fails the load. */
+	assert_null(kn_departments_load(fixture("departments.csv",
+	    "code,name\nCSGT,x\nCSGT,y\nPCCC,\n"), NULL, &err));
+	assert_int_equal(err.line, 3);
 }
 
 /* ---- the routing table ---- */
@@ -468,25 +568,13 @@ table_fails(const char *csv, long line, const char *what)
 
 #define HEAD "field,text,priority,department,sla_days,set_priority\n"
 
+/* What leaves nothing to check: the table is not read at all. */
 static void
 test_parse_errors(void **state)
 {
 	(void)state;
-	table_fails(HEAD "traffic,,,CSGT,abc,\n,,,THAMMUU,,\n", 2,
-	    "sla_days \"abc\"");
-	table_fails(HEAD "traffic,,,CSGT,-1,\n", 2, "sla_days \"-1\"");
-	table_fails(HEAD "traffic,,,CSGT,366,\n", 2, "sla_days \"366\"");
-	table_fails(HEAD "traffic,,,CSGT,,\ntraffic,,,CSGT,,soon\n", 3,
-	    "set_priority \"soon\"");
-	table_fails(HEAD "traffic,,urgentt,CSGT,,\n", 2,
-	    "priority \"urgentt\"");
-	table_fails(HEAD "traffic,,,,,\n", 2, "needs a department");
-	table_fails(HEAD "traffic,a||b,,CSGT,,\n", 2, "empty alternative");
-	table_fails(HEAD "traffic,!!!,,CSGT,,\n", 2, "no letters");
 	table_fails("field,departement\ntraffic,CSGT\n", 1,
 	    "unknown column \"departement\"");
-	table_fails("field,commune_type,department\ntraffic,thôn,CSGT\n", 2,
-	    "commune_type \"thôn\"");
 	table_fails("field,department\n", 0, "no rules");
 	table_fails("field,text\ntraffic,x\n", 1, "department");
 	table_fails(HEAD "traffic,\"unclosed,,CSGT,,\n", 2, "");
@@ -618,6 +706,132 @@ test_validation(void **state)
 	    ",,,THAMMUU\n", communes);
 }
 
+#define ALL_FIELDS "personnel|records|finance|equipment|crime_reports|" \
+    "admin_order|traffic|security|crime|fire_rescue|coordination|other"
+
+/*
+ * A bad value is a fatal problem, not the end of the load: every one of
+ * every line is listed, then what the rules' check finds, line by line.
+ */
+static void
+test_value_problems(void **state)
+{
+	static const char *const values[] = {
+		"2! sla_days \"-1\" is not a number of days from 0 to 365",
+		"3! priority \"urgentt\" is not one of urgent, high, normal",
+		"3! sla_days \"366\" is not a number of days",
+		"3! set_priority \"soon\" is not one of urgent, high, normal",
+		"4! text \"a||b\" has an empty alternative (between \"|\")",
+		"4! a rule needs a department code",
+		"5! text \"!!!\" has no letters",
+		"5! unknown field code \"trafic\"",
+		"6! field \"|x\" has an empty alternative",
+		"6! sla_days \"abc\" is not a number of days",
+		"6! unknown department code \"CSGTT\"",
+		"12 rule never matches: the rule on line 2 ",
+		NULL
+	};
+	static const char *const columns[] = {
+		"1! unknown column \"sla\"",
+		"2! commune_type \"thôn\" is neither \"xã\" nor \"phường\"",
+		"2! commune_type \"phố\" is neither \"xã\" nor \"phường\"",
+		NULL
+	};
+	static const char *const last_text[] = {
+		"3! text \"a||b\" has an empty alternative",
+		"3! the last rule is not a catch-all",
+		NULL
+	};
+	struct kn_error err;
+	struct kn_router *rt;
+	char buf[2048];
+	int nfatal;
+
+	(void)state;
+	/*
+	 * 3 and 5 would be shadowed by 2, but a condition of theirs is
+	 * unreadable; 12 (of full) is.
+	 */
+	snprintf(buf, sizeof(buf), HEAD
+	    "traffic,,,CSGT,-1,\n"
+	    "traffic,,urgentt|high,CSGT,366,soon\n"
+	    "traffic,a||b,,,,\n"
+	    "trafic,!!!|x,,CSGT,,\n"
+	    "|x,,,CSGTT,abc,\n"
+	    "%s,,,THAMMUU,,\n", full);
+	problems_are(buf, values);
+	assert_non_null(rt = router(buf, &err));
+	assert_int_equal(kn_router_problems(rt, &nfatal), 12);
+	assert_int_equal(nfatal, 11);
+	assert_non_null(strstr(kn_router_problem(rt, 0)->source,
+	    "routes.csv"));
+	kn_router_free(rt);
+	/* Unknown columns are listed, on line 1, first. */
+	problems_are("field,commune_type,department,sla\n"
+	    "traffic,thôn|xã|phố,CSGT,\n"
+	    ALL_FIELDS ",,THAMMUU,\n"
+	    ",,THAMMUU,\n", columns);
+	/* A condition that cannot be read is still a condition. */
+	problems_are("field,text,department\n"
+	    ALL_FIELDS ",,THAMMUU\n"
+	    ",a||b,THAMMUU\n", last_text);
+}
+
+/*
+ * The router lists the bad rows of every file it reads, each file's
+ * with its name, before the table's.
+ */
+static void
+test_router_files(void **state)
+{
+	static const char *const want[] = {
+		"priority.csv:3! priority \"very high\"",
+		"priority.csv:4! phrase \"...\" has no letters",
+		"holidays.csv:3! date \"2025-02-30\" is not a date",
+		"holidays.csv:3! kind \"holliday\"",
+		"holidays.csv:4! 2025-04-28 is a weekday",
+		"routes.csv:2! sla_days \"abc\"",
+		"routes.csv:3! the last rule is not a catch-all",
+		NULL
+	};
+	struct kn_router_opts o;
+	struct kn_router *rt;
+	struct kn_error err;
+	size_t i, n;
+	int nfatal;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.priorities = fixture("priority.csv", "phrase,priority\n"
+	    "khẩn cấp,urgent\ncháy lớn,very high\n...,urgent\n");
+	o.holidays = fixture("holidays.csv", "date,kind,name\n"
+	    "2025-01-01,holiday,x\n2025-02-30,holliday,x\n"
+	    "2025-04-28,workday,x\n");
+	o.routes = fixture("routes.csv", HEAD ALL_FIELDS ",,,THAMMUU,abc,\n"
+	    ",,high,THAMMUU,,\n");
+	kn_error_clear(&err);
+	assert_non_null(rt = kn_router_new(&o, &err));
+	n = kn_router_problems(rt, &nfatal);
+	for (i = 0; want[i] != NULL; i++) {
+		const struct kn_route_problem *p = kn_router_problem(rt, i);
+		const char *base;
+		char buf[700];
+
+		if (p == NULL)
+			fail_msg("expected a problem \"%s\"", want[i]);
+		base = strrchr(p->source, '/') != NULL ?
+		    strrchr(p->source, '/') + 1 : p->source;
+		snprintf(buf, sizeof(buf), "%s:%ld%s %s", base, p->line,
+		    p->fatal ? "!" : "", p->text);
+		if (strncmp(buf, want[i], strlen(want[i])) != 0)
+			fail_msg("problem \"%s\", expected \"%s\"", buf,
+			    want[i]);
+	}
+	assert_int_equal(n, i);
+	assert_int_equal(nfatal, (int)i);
+	kn_router_free(rt);
+}
+
 int
 main(void)
 {
@@ -627,12 +841,15 @@ main(void)
 		cmocka_unit_test(test_priority_context),
 		cmocka_unit_test(test_priority_shipped),
 		cmocka_unit_test(test_priority_errors),
+		cmocka_unit_test(test_load_problems),
 		cmocka_unit_test(test_shipped_table),
 		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_uncovered_years),
 		cmocka_unit_test(test_calendar_days),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_value_problems),
+		cmocka_unit_test(test_router_files),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -42,7 +42,7 @@ setup(void **state)
 
 	(void)state;
 	kn_error_clear(&err);
-	shipped = kn_calendar_load(NULL, &err);
+	shipped = kn_calendar_load(NULL, NULL, &err);
 	if (shipped == NULL)
 		fail_msg("data/holidays.csv: %s:%ld: %s", err.source, err.line,
 		    err.text);
@@ -214,7 +214,7 @@ load_fails(const char *text, long line, const char *what)
 
 	temp_file(path, sizeof(path), text);
 	kn_error_clear(&err);
-	assert_null(kn_calendar_load(path, &err));
+	assert_null(kn_calendar_load(path, NULL, &err));
 	unlink(path);
 	assert_int_equal(err.line, line);
 	if (strstr(err.text, what) == NULL)
@@ -242,17 +242,83 @@ test_load_errors(void **state)
 	temp_file(path, sizeof(path), "date,kind,name\n2025-01-01,holiday,"
 	    "x\n2025-01-04,workday,y\n");
 	kn_error_clear(&err);
-	c = kn_calendar_load(path, &err);
+	c = kn_calendar_load(path, NULL, &err);
 	unlink(path);
 	assert_non_null(c);
 	due_is(c, "2025-01-03", 1, "2025-01-04");
 	kn_calendar_free(c);
 }
 
+/* The problems a loader reported, as "LINE text" lines. */
+struct got {
+	char	 lines[8][560];
+	int	 n;
+};
+
+static int
+collect(void *arg, const struct kn_error *e)
+{
+	struct got *g = arg;
+
+	if (g->n < 8)
+		snprintf(g->lines[g->n++], sizeof(g->lines[0]), "%ld %s",
+		    e->line, e->text);
+	return 0;
+}
+
+/* Given somewhere to report them, every bad row is listed and skipped. */
+static void
+test_load_problems(void **state)
+{
+	static const char *const want[] = {
+		"3 date \"2025-02-30\" is not a date as YYYY-MM-DD",
+		"3 kind \"holliday\" is neither",
+		"4 2025-04-28 is a weekday",
+		"5 date \"2025-01-01\" is listed twice",
+		"6 date \"2300-01-01\" is outside 1900-2199",
+	};
+	struct kn_problems probs = { collect, NULL, 0 };
+	struct kn_calendar *c;
+	struct kn_error err;
+	struct got g;
+	char path[64];
+	size_t i;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	probs.arg = &g;
+	temp_file(path, sizeof(path), "date,kind,name\n"
+	    "2025-01-01,holiday,x\n"
+	    "2025-02-30,holliday,x\n"
+	    "2025-04-28,workday,x\n"
+	    "2025-01-01,holiday,again\n"
+	    "2300-01-01,holiday,far\n"
+	    "2025-01-04,workday,y\n");
+	kn_error_clear(&err);
+	c = kn_calendar_load(path, &probs, &err);
+	assert_non_null(c);
+	assert_int_equal(probs.n, 5);
+	assert_int_equal(g.n, 5);
+	for (i = 0; i < 5; i++)
+		if (strncmp(g.lines[i], want[i], strlen(want[i])) != 0)
+			fail_msg("problem \"%s\", expected \"%s\"",
+			    g.lines[i], want[i]);
+	/* The good rows are in. */
+	assert_int_equal(kn_calendar_kind(c, day("2025-01-01")),
+	    KN_DAY_HOLIDAY);
+	due_is(c, "2025-01-03", 1, "2025-01-04");
+	kn_calendar_free(c);
+	/* Without somewhere to report, the first fails the load. */
+	assert_null(kn_calendar_load(path, NULL, &err));
+	assert_int_equal(err.line, 3);
+	unlink(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_problems),
 		cmocka_unit_test(test_weekends),
 		cmocka_unit_test(test_marked),
 		cmocka_unit_test(test_tet_2025),
