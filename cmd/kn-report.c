@@ -5,6 +5,7 @@
  */
 #include <sys/ioctl.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,8 +165,13 @@ write_report(struct kn_opts *o, const struct kn_buf *b)
 	FILE *fp = kn_output_fp(o->out);
 
 	if (b->len > 0 && fwrite(b->data, 1, b->len, fp) != b->len) {
+		if (errno == EPIPE) {
+			o->stopped = 1;	/* the reader went away */
+			return -1;
+		}
 		o->fatal = 1;
-		kn_msg(o, "%s: write failed", kn_output_name(o->out));
+		kn_msg(o, "%s: %s", kn_output_name(o->out),
+		    strerror(errno ? errno : EIO));
 		return -1;
 	}
 	return 0;

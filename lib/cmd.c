@@ -475,6 +475,29 @@ kn_run_next(struct kn_opts *o, struct kn_record **rec)
 	}
 }
 
+/*
+ * A write failed: say why, and how far the output got (at_end: in the
+ * last flush, after every record was handed over).
+ */
+static void
+die_write(struct kn_opts *o, const struct kn_error *err, int at_end)
+{
+	char buf[1024];
+
+	kn_error_format(err, buf, sizeof(buf));
+	if (o->nwritten == 0)	/* nothing to count, or kn-report's own */
+		fprintf(o->diag, "%s: %s\n", o->prog, buf);
+	else if (at_end)
+		fprintf(o->diag, "%s: %s; the output of %lu record%s is "
+		    "incomplete\n", o->prog, buf, o->nwritten,
+		    o->nwritten == 1 ? "" : "s");
+	else
+		fprintf(o->diag, "%s: %s; stopped after %lu record%s "
+		    "written\n", o->prog, buf, o->nwritten,
+		    o->nwritten == 1 ? "" : "s");
+	o->fatal = 1;
+}
+
 int
 kn_run_write(struct kn_opts *o, const struct kn_record *r)
 {
@@ -484,10 +507,8 @@ kn_run_write(struct kn_opts *o, const struct kn_record *r)
 	if (kn_writer_put(o->w, r, &err) == -1) {
 		if (err.code == KN_EPIPE)
 			o->stopped = 1;	/* the reader went away: stop */
-		else {
-			kn_die(o, &err);
-			o->fatal = 1;
-		}
+		else
+			die_write(o, &err, 0);
 		return -1;
 	}
 	o->nwritten++;
@@ -533,7 +554,7 @@ kn_run_end(struct kn_opts *o)
 		if (err.code == KN_EPIPE)
 			o->stopped = 1;
 		else
-			kn_die(o, &err);
+			die_write(o, &err, 1);
 		failed = 1;
 	}
 	if (!failed && o->rejw != NULL && kn_writer_close(o->rejw, &err) ==
@@ -558,7 +579,7 @@ kn_run_end(struct kn_opts *o)
 			if (err.code == KN_EPIPE)
 				o->stopped = 1;
 			else
-				kn_die(o, &err);
+				die_write(o, &err, 1);
 			failed = 1;
 		}
 	}
