@@ -171,6 +171,43 @@ lock_target(struct kn_output *o, double wait, struct kn_error *err)
 	}
 }
 
+/*
+ * The file a path names, following symbolic links (a ledger kept
+ * behind a link is written where the link points, and the link stays);
+ * a new string, or NULL when out of memory or in a loop of links.
+ */
+static char *
+follow_links(const char *path)
+{
+	char *cur, *next, *slash, target[4096];
+	struct stat st;
+	ssize_t n;
+	int hops;
+
+	if ((cur = strdup(path)) == NULL)
+		return NULL;
+	for (hops = 0; hops < 40; hops++) {
+		if (lstat(cur, &st) == -1 || !S_ISLNK(st.st_mode))
+			return cur;
+		if ((n = readlink(cur, target, sizeof(target) - 1)) == -1)
+			return cur;
+		target[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (target[0] == '/' || slash == NULL)
+			next = strdup(target);
+		else if ((next = malloc((size_t)(slash - cur) + 2 +
+		    (size_t)n)) != NULL)
+			sprintf(next, "%.*s/%s", (int)(slash - cur), cur,
+			    target);
+		free(cur);
+		if ((cur = next) == NULL)
+			return NULL;
+	}
+	free(cur);
+	errno = ELOOP;
+	return NULL;
+}
+
 struct kn_output *
 kn_output_open(const char *path, double wait, struct kn_error *err)
 {
@@ -190,8 +227,13 @@ kn_output_open(const char *path, double wait, struct kn_error *err)
 		o->fp = stdout;
 		return o;
 	}
-	if ((o->path = strdup(path)) == NULL)
-		goto nomem;
+	if ((o->path = follow_links(path)) == NULL) {
+		if (errno != ELOOP)
+			goto nomem;
+		kn_error_set(err, KN_EIO, path, 0, "%s", strerror(errno));
+		goto fail;
+	}
+	path = o->path;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* A device or a pipe: write to it as it is. */
 		if ((o->fp = fopen(path, "w")) == NULL) {
