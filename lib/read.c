@@ -728,6 +728,10 @@ csv_field_cb(void *s, size_t len, void *data)
 	rd->foff[rd->nf] = rd->fdata.len;
 	if (len > rd->o.max_field)
 		len = 0;	/* the record is rejected; keep nothing */
+	else if (s != NULL && kn_csv_unguard(s, len)) {
+		s = (char *)s + 1;	/* what kn_csv_cell added */
+		len--;
+	}
 	rd->flen[rd->nf] = len;
 	if (kn_buf_add(&rd->fdata, s != NULL ? s : "", len) == -1 ||
 	    kn_buf_addc(&rd->fdata, '\0') == -1)

@@ -144,6 +144,25 @@ plain_number(const char *s, size_t len)
 	return digits > 0 && i == len;
 }
 
+/* Would Excel take this value for a formula, or is it one guarded? */
+static int
+needs_guard(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] == '\'')
+		i++;
+	if (i == len || strchr("=+-@\t\r", s[i]) == NULL)
+		return 0;
+	return i > 0 || !plain_number(s, len);
+}
+
+int
+kn_csv_unguard(const char *s, size_t len)
+{
+	return len > 1 && s[0] == '\'' && needs_guard(s + 1, len - 1);
+}
+
 int
 kn_csv_cell(struct kn_buf *b, const char *s, size_t len, int delim,
     int flags)
@@ -151,8 +170,7 @@ kn_csv_cell(struct kn_buf *b, const char *s, size_t len, int delim,
 	int quote = 0, guard = 0;
 	size_t i;
 
-	if (len > 0 && !(flags & KN_WRITE_RAW) && strchr("=+-@\t\r",
-	    s[0]) != NULL && !plain_number(s, len))
+	if (!(flags & KN_WRITE_RAW) && needs_guard(s, len))
 		guard = 1;
 	if (len > 0 && (s[0] == ' ' || s[len - 1] == ' '))
 		quote = 1;
