@@ -137,29 +137,100 @@ digits(const char **p, int maxd, int *nd)
 	return n > 0 ? v : -1;
 }
 
-/* Is what follows a date an acceptable tail: nothing, or a time? */
+/* Skip the word w (folded) at *p when it stands there whole. */
+static int
+word(const char **p, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(*p, w, n) != 0 || isalnum((unsigned char)(*p)[n]))
+		return 0;
+	*p += n;
+	while (**p == ' ' || **p == ',')
+		(*p)++;
+	return 1;
+}
+
+/*
+ * Skip what may stand before a date, in folded form: a weekday ("thu
+ * hai", "thu 2", "t2", "chu nhat", "cn") and "ngay".
+ */
+static const char *
+skip_head(const char *p)
+{
+	static const char *const days[] = { "hai", "ba", "tu", "nam", "sau",
+	    "bay", "2", "3", "4", "5", "6", "7", NULL };
+	int i;
+
+	while (*p == ' ')
+		p++;
+	if (word(&p, "thu")) {
+		for (i = 0; days[i] != NULL; i++)
+			if (word(&p, days[i]))
+				break;
+	} else if (!word(&p, "chu nhat") && !word(&p, "cn"))
+		for (i = 6; days[i] != NULL; i++) {
+			char t[3] = { 't', days[i][0], '\0' };
+
+			if (word(&p, t))
+				break;
+		}
+	while (*p == ' ' || *p == ',' || *p == '-')
+		p++;
+	word(&p, "ngay");
+	return p;
+}
+
+/*
+ * Is what follows a date an acceptable tail (folded form): nothing, or a
+ * time of day: ISO "T08:30:00Z", "08:30", "8h30", "8h", "8g30", "8 gio 30
+ * phut", after "luc" or a comma, with "sang", "chieu", "toi", "am", "pm".
+ */
 static int
 time_tail(const char *p)
 {
-	while (*p == ' ')
+	static const char *const words[] = { "gio", "phut", "giay", "sang",
+	    "trua", "chieu", "toi", "dem", "am", "pm", "h", "g", "p", NULL };
+	int i;
+
+	while (*p == ' ' || *p == ',')
 		p++;
-	if (*p == 'T' || *p == 't')
+	if (*p == 't' && isdigit((unsigned char)p[1]))
 		p++;
-	while (*p == ' ')
-		p++;
+	word(&p, "luc");
 	if (*p == '\0')
 		return 1;
-	/* HH:MM[:SS[.fff]][Z|+hh:mm], as spreadsheets and ISO write it */
 	if (!isdigit((unsigned char)*p))
 		return 0;
-	while (*p != '\0' && strchr("0123456789:.+-Zz ", *p) != NULL)
-		p++;
-	return *p == '\0';
+	while (*p != '\0') {
+		if (isdigit((unsigned char)*p) || strchr(":.+-z ", *p) != NULL) {
+			p++;
+			continue;
+		}
+		for (i = 0; words[i] != NULL; i++) {
+			size_t n = strlen(words[i]);
+
+			if (strncmp(p, words[i], n) == 0 &&
+			    !isalpha((unsigned char)p[n])) {
+				p += n;
+				break;
+			}
+		}
+		if (words[i] == NULL)
+			return 0;
+	}
+	return 1;
 }
 
 static int
 finish(int y, int m, int d, long *day, const char *orig, struct kn_error *err)
 {
+	if (y < KN_DATE_YEAR_MIN || y > KN_DATE_YEAR_MAX) {
+		kn_error_set(err, KN_ERANGE, NULL, 0, "\"%s\": the year %d is "
+		    "outside %d-%d", orig, y, KN_DATE_YEAR_MIN,
+		    KN_DATE_YEAR_MAX);
+		return -1;
+	}
 	if (!kn_date_valid(y, m, d)) {
 		kn_error_set(err, KN_EINVAL, NULL, 0,
 		    "impossible date \"%s\"", orig);
@@ -176,10 +247,6 @@ parse_words(const char *f, int *y, int *m, int *d)
 	const char *p = f;
 	int nd;
 
-	if (strncmp(p, "ngay", 4) == 0)
-		p += 4;
-	while (*p == ' ')
-		p++;
 	if ((*d = (int)digits(&p, 2, &nd)) < 0)
 		return -1;
 	while (*p == ' ' || *p == ',')
@@ -200,9 +267,9 @@ parse_words(const char *f, int *y, int *m, int *d)
 		p++;
 	if ((*y = (int)digits(&p, 4, &nd)) < 0 || nd != 4)
 		return -1;
-	while (*p == ' ' || *p == '.')
+	while (*p == '.')
 		p++;
-	return *p == '\0' ? 0 : -1;
+	return time_tail(p) ? 0 : -1;
 }
 
 int
@@ -245,6 +312,14 @@ kn_date_parse(const char *s, long *day, struct kn_error *err)
 			return 0;
 		}
 	}
+	/* The rest on the folded form: "Thứ Hai" is "thu hai". */
+	if (kn_text_fold(&f, s, strlen(s)) == -1) {
+		kn_buf_free(&f);
+		kn_error_set(err, KN_ENOMEM, NULL, 0, "out of memory");
+		return -1;
+	}
+	p = skip_head(kn_buf_str(&f));
+	a = digits(&p, 8, &na);
 	if (a >= 0 && (*p == '-' || *p == '/' || *p == '.')) {
 		sep = *p++;
 		b = digits(&p, 2, &nb);
@@ -252,6 +327,7 @@ kn_date_parse(const char *s, long *day, struct kn_error *err)
 			p++;
 			c = digits(&p, 4, &nc);
 			if (c >= 0 && time_tail(p)) {
+				kn_buf_free(&f);
 				if (na == 4 && nc <= 2)		/* Y-M-D */
 					return finish((int)a, (int)b, (int)c,
 					    day, s, err);
@@ -259,19 +335,20 @@ kn_date_parse(const char *s, long *day, struct kn_error *err)
 					return finish((int)c, (int)b, (int)a,
 					    day, s, err);
 				if (na <= 2 && nc == 2)		/* D/M/YY */
-					return finish(2000 + (int)c, (int)b,
-					    (int)a, day, s, err);
+					return finish((c < 69 ? 2000 : 1900) +
+					    (int)c, (int)b, (int)a, day, s,
+					    err);
+				goto bad;
 			}
 		}
 	}
-	/* "ngày 5 tháng 9 năm 2025", diacritics optional */
-	if (kn_text_fold(&f, s, strlen(s)) == 0) {
-		rc = parse_words(kn_buf_str(&f), &y, &m, &d);
-		kn_buf_free(&f);
-		if (rc == 0)
-			return finish(y, m, d, day, s, err);
-	} else
-		kn_buf_free(&f);
+	/* "ngày 5 tháng 9 năm 2025" */
+	p = skip_head(kn_buf_str(&f));
+	rc = parse_words(p, &y, &m, &d);
+	kn_buf_free(&f);
+	if (rc == 0)
+		return finish(y, m, d, day, s, err);
+bad:
 	kn_error_set(err, KN_EINVAL, NULL, 0, "\"%s\" is not a date "
 	    "(expected YYYY-MM-DD or DD/MM/YYYY)", s);
 	return -1;

@@ -1792,7 +1792,8 @@ due_date(struct kn_router *rt, const struct kn_record *rec,
 	}
 	kn_error_clear(&derr);
 	if (kn_date_parse(s, &day, &derr) == -1) {
-		out->flags |= KN_ROUTE_BAD_DATE;
+		out->flags |= derr.code == KN_ERANGE ? KN_ROUTE_FAR_DATE :
+		    KN_ROUTE_BAD_DATE;
 		return;
 	}
 	kn_date_to_ymd(day, &y, &m, &d);

@@ -208,14 +208,18 @@ kn_calendar_load(const char *path, struct kn_problems *probs,
 		kn_error_clear(&derr);
 		/* Only ISO dates: a calendar must not depend on D/M order. */
 		if (strlen(ds) != 10 || ds[4] != '-' || ds[7] != '-' ||
-		    kn_date_parse(ds, &day, &derr) == -1) {
+		    (kn_date_parse(ds, &day, &derr) == -1 &&
+		    derr.code != KN_ERANGE)) {
 			bad = 1;
 			if (knp_problem(probs, err, t.path, line,
 			    "date \"%s\" is not a date as YYYY-MM-DD", ds) ==
 			    -1)
 				goto fail;
 		} else {
-			kn_date_to_ymd(day, &y, &m, &d);
+			if (derr.code == KN_ERANGE)
+				y = YEAR_MIN - 1;
+			else
+				kn_date_to_ymd(day, &y, &m, &d);
 			if (y < YEAR_MIN || y > YEAR_MAX) {
 				bad = 1;
 				if (knp_problem(probs, err, t.path, line,

@@ -10,14 +10,19 @@
 #include "error.h"
 
 #define KN_DATE_LEN 11	/* "YYYY-MM-DD" and its NUL */
+#define KN_DATE_YEAR_MIN 1900	/* the years a date may have */
+#define KN_DATE_YEAR_MAX 2199
 
 /*
  * Parse a date as people write it in Vietnam and spreadsheets store it:
- * YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY, DD.MM.YYYY, DD/MM/YY,
- * "ngày 5 tháng 9 năm 2025" (with or without diacritics), and an Excel
- * serial day number (45929 is 2025-09-29) between 1990 and 2099.  A time
- * of day after the date is accepted and ignored.  Impossible dates
- * (2025-02-30, 31/4/2025) are errors.
+ * YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY, DD.MM.YYYY, DD/MM/YY
+ * (00-68 is 2000-2068, 69-99 1969-1999, as strptime reads %y),
+ * "ngày 5 tháng 9 năm 2025", and an Excel serial day number (45929 is
+ * 2025-09-29) between 1990 and 2099.  Diacritics are optional; a weekday
+ * ("Thứ hai, 29/09/2025", "T2", "CN") or "ngày" may come before the
+ * date, and a time of day after it ("08:30", "8h30", "8 giờ 30 phút",
+ * "lúc 8h", "sáng") is accepted and ignored.  Impossible dates
+ * (2025-02-30, 31/4/2025) and years outside 1900-2199 are errors.
  */
 int	 kn_date_parse(const char *s, long *day, struct kn_error *err);
 /* 1 when y-m-d is a real date. */

@@ -22,7 +22,8 @@ enum kn_errcode {
 	KN_EINVAL,	/* a value is not valid (date, option, key) */
 	KN_EDATA,	/* a data file (registry, table) is malformed */
 	KN_EDUP,	/* duplicate key or id */
-	KN_ELOCK	/* an output lock could not be taken */
+	KN_ELOCK,	/* an output lock could not be taken */
+	KN_ERANGE	/* a value outside its range (a date's year) */
 };
 
 struct kn_error {

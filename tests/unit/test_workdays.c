@@ -107,7 +107,7 @@ test_marked(void **state)
 	kn_calendar_span(c, &first, &last);
 	assert_int_equal(first, 2029);
 	assert_int_equal(last, 2030);
-	assert_int_equal(kn_calendar_mark(c, day("1899-12-31"),
+	assert_int_equal(kn_calendar_mark(c, kn_date_from_ymd(1899, 12, 31),
 	    KN_DAY_HOLIDAY), -1);
 	kn_calendar_free(c);
 }
