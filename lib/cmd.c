@@ -408,6 +408,7 @@ kn_run_next(struct kn_opts *o, struct kn_record **rec)
 {
 	struct kn_error err;
 	const char *warn;
+	long hline;
 	char msg[1024];
 	int rc;
 
@@ -428,6 +429,9 @@ kn_run_next(struct kn_opts *o, struct kn_record **rec)
 		}
 		kn_error_clear(&err);
 		rc = kn_reader_next(o->rd, rec, &err);
+		if ((warn = kn_reader_header_warning(o->rd, &hline)) != NULL)
+			kn_msg_at(o, kn_reader_source(o->rd), hline,
+			    "warning: %s", warn);
 		if ((warn = kn_reader_warning(o->rd)) != NULL)
 			kn_msg_at(o, kn_reader_source(o->rd), rc ==
 			    KN_READ_RECORD ? kn_record_line(*rec) : err.line,

@@ -80,6 +80,35 @@ kn_table_free(struct kn_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/*
+ * Has the table the required columns?  Its CSV header says, at its
+ * line; else (JSON Lines) its first row r.  -1 with err set when not.
+ */
+static int
+missing(const struct kn_reader *rd, const struct kn_record *r,
+    const char *const *required, struct kn_error *err)
+{
+	const char *const *hdr, *const *k;
+	size_t n, i;
+
+	hdr = kn_reader_header(rd, &n);
+	for (k = required; k != NULL && *k != NULL; k++) {
+		if (hdr != NULL) {
+			for (i = 0; i < n; i++)
+				if (strcmp(hdr[i], *k) == 0)
+					break;
+			if (i < n)
+				continue;
+		} else if (r == NULL || kn_record_has(r, *k))
+			continue;
+		kn_error_set(err, KN_EDATA, kn_reader_source(rd), hdr != NULL ?
+		    kn_reader_header_line(rd) : kn_record_line(r),
+		    "no \"%s\" column", *k);
+		return -1;
+	}
+	return 0;
+}
+
 int
 kn_table_load(struct kn_table *t, const char *path,
     const char *const *required, struct kn_error *err)
@@ -97,15 +126,10 @@ kn_table_load(struct kn_table *t, const char *path,
 	if ((rd = kn_reader_open(t->path, NULL, err)) == NULL)
 		goto fail;
 	while ((rc = kn_reader_next(rd, &r, err)) == KN_READ_RECORD) {
-		const char *const *k;
-
-		for (k = required; k != NULL && *k != NULL; k++)
-			if (!kn_record_has(r, *k)) {
-				kn_error_set(err, KN_EDATA, t->path,
-				    kn_record_line(r), "no \"%s\" column", *k);
-				kn_record_free(r);
-				goto fail_rd;
-			}
+		if (t->n == 0 && missing(rd, r, required, err) == -1) {
+			kn_record_free(r);
+			goto fail_rd;
+		}
 		if (t->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			if ((rows = realloc(t->rows, cap * sizeof(*rows))) ==
@@ -124,6 +148,9 @@ kn_table_load(struct kn_table *t, const char *path,
 			err->code = KN_EDATA;
 		goto fail_rd;
 	}
+	/* A table with a header and no rows still needs its columns. */
+	if (t->n == 0 && missing(rd, NULL, required, err) == -1)
+		goto fail_rd;
 	kn_reader_close(rd);
 	return 0;
 fail_rd:

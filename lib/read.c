@@ -70,7 +70,9 @@ struct kn_reader {
 	size_t		*flen;
 	size_t		 nf, fcap;
 	int		 row_done;
-	int		 keep_warn;
+	struct kn_buf	 hwarn;		/* about the header, said once */
+	long		 hdr_line;
+	int		 hwarn_said;
 
 	/* JSON array scanner */
 	int		 js_top;	/* 0 before the first value */
@@ -191,6 +193,7 @@ kn_reader_close(struct kn_reader *rd)
 	kn_buf_free(&rd->rec);
 	kn_buf_free(&rd->lbuf);
 	kn_buf_free(&rd->warn);
+	kn_buf_free(&rd->hwarn);
 	kn_buf_free(&rd->bad);
 	kn_buf_free(&rd->fdata);
 	free(rd);
@@ -219,6 +222,22 @@ kn_reader_header(const struct kn_reader *rd, size_t *n)
 {
 	*n = rd->nhdr;
 	return rd->have_hdr ? (const char *const *)rd->hdr : NULL;
+}
+
+long
+kn_reader_header_line(const struct kn_reader *rd)
+{
+	return rd->have_hdr ? rd->hdr_line : 0;
+}
+
+const char *
+kn_reader_header_warning(struct kn_reader *rd, long *line)
+{
+	if (rd->hwarn.len == 0 || rd->hwarn_said)
+		return NULL;
+	rd->hwarn_said = 1;
+	*line = rd->hdr_line;
+	return rd->hwarn.data;
 }
 
 const char *
@@ -553,8 +572,7 @@ begin_record(struct kn_reader *rd)
 {
 	kn_buf_reset(&rd->rec);
 	kn_buf_reset(&rd->bad);
-	if (!rd->keep_warn)	/* the header's warnings go with row 1 */
-		kn_buf_reset(&rd->warn);
+	kn_buf_reset(&rd->warn);
 	rd->rec_trunc = 0;
 	rd->rec_line = rd->line;
 }
@@ -799,15 +817,16 @@ make_header(struct kn_reader *rd, struct kn_error *err)
 		if (j < i) {
 			if (kn_buf_addf(&key, "_%zu", i + 1) == -1)
 				goto nomem;
-			kn_buf_addf(&rd->warn, "%sheader: column %zu repeats "
+			kn_buf_addf(&rd->hwarn, "%sheader: column %zu repeats "
 			    "the name of column %zu; it is called \"%s\"",
-			    rd->warn.len ? "; " : "", i + 1, j + 1, key.data);
+			    rd->hwarn.len ? "; " : "", i + 1, j + 1, key.data);
 		}
 		if ((rd->hdr[i] = strdup(key.data)) == NULL)
 			goto nomem;
 		rd->nhdr++;
 	}
 	rd->have_hdr = 1;
+	rd->hdr_line = rd->rec_line;
 	kn_buf_free(&key);
 	return 0;
 nomem:
@@ -927,10 +946,8 @@ next_csv(struct kn_reader *rd, struct kn_record **recp, struct kn_error *err)
 				continue;
 			if (make_header(rd, err) == -1)
 				return KN_READ_FATAL;
-			rd->keep_warn = rd->warn.len > 0;
 			continue;
 		}
-		rd->keep_warn = 0;
 		if ((r = make_row(rd, recp, err)) != 0)
 			return r;
 	}

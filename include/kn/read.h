@@ -77,6 +77,10 @@ enum kn_format kn_reader_format(const struct kn_reader *rd);
 int	 kn_reader_delim(const struct kn_reader *rd);
 /* The CSV header keys (borrowed), or NULL when not CSV. */
 const char *const *kn_reader_header(const struct kn_reader *rd, size_t *n);
+/* The line of the CSV header, or 0. */
+long	 kn_reader_header_line(const struct kn_reader *rd);
+/* A warning about the CSV header, the first time it is asked, or NULL. */
+const char *kn_reader_header_warning(struct kn_reader *rd, long *line);
 void	 kn_reader_close(struct kn_reader *rd);	/* accepts NULL */
 
 #endif

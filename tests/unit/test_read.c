@@ -26,6 +26,8 @@ dump(const char *data, size_t len, const struct kn_read_opts *o,
 	struct kn_reader *rd;
 	struct kn_record *r;
 	struct kn_error err;
+	const char *hw;
+	long hline;
 	int rc;
 
 	kn_error_clear(&err);
@@ -33,8 +35,10 @@ dump(const char *data, size_t len, const struct kn_read_opts *o,
 	assert_non_null(rd);
 	if (chunk > 0)
 		knp_reader_chunk(rd, chunk);
-	while ((rc = kn_reader_next(rd, &r, &err)) != KN_READ_END ||
-	    kn_reader_warning(rd) != NULL) {
+	while ((rc = kn_reader_next(rd, &r, &err)),
+	    (hw = kn_reader_header_warning(rd, &hline)) != NULL ?
+	    kn_buf_addf(&out, "%ld HEADER %s\n", hline, hw) : 0,
+	    rc != KN_READ_END || kn_reader_warning(rd) != NULL) {
 		if (rc == KN_READ_END) {
 			kn_buf_addf(&out, "END WARN %s\n",
 			    kn_reader_warning(rd));
@@ -108,8 +112,11 @@ test_csv_rows(void **state)
 	    "5 {\"a\":\"5\",\"b\":\"6\"}\n");
 	/* duplicate and empty header names */
 	expect("a,a,\n1,2,3\n", NULL,
-	    "2 {\"a\":\"1\",\"a_2\":\"2\",\"column_3\":\"3\"} WARN header: "
-	    "column 2 repeats the name of column 1; it is called \"a_2\"\n");
+	    "1 HEADER header: column 2 repeats the name of column 1; it is "
+	    "called \"a_2\"\n2 {\"a\":\"1\",\"a_2\":\"2\",\"column_3\":\"3\"}\n");
+	/* a header alone still says what is wrong with it */
+	expect("\n\na,a\n", NULL, "3 HEADER header: column 2 repeats the name "
+	    "of column 1; it is called \"a_2\"\n");
 	/* CR-only line ends */
 	expect("a,b\r1,2\r3,4", NULL,
 	    "2 {\"a\":\"1\",\"b\":\"2\"}\n3 {\"a\":\"3\",\"b\":\"4\"}\n");
