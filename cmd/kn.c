@@ -93,7 +93,11 @@ help(const char *tool)
 		usage(stdout);
 		fputs("\n", stdout);
 		list_tools(stdout);
-		fputs("\n'kn help TOOL' opens the manual of a tool; "
+		fputs("\nexample:\n"
+		    "  kn intake thang10/*.csv | kn classify | kn route | "
+		    "kn answer --group |\n"
+		    "      kn report --by field,status\n"
+		    "\n'kn help TOOL' opens the manual of a tool; "
 		    "'kn help kiennghi' the overview.\n", stdout);
 		return KN_EXIT_OK;
 	}
