@@ -875,6 +875,8 @@ nomem:
 	return KN_READ_FATAL;
 }
 
+static int resync(struct kn_reader *, struct kn_error *);
+
 static int
 next_csv(struct kn_reader *rd, struct kn_record **recp, struct kn_error *err)
 {
@@ -900,6 +902,10 @@ next_csv(struct kn_reader *rd, struct kn_record **recp, struct kn_error *err)
 				/* The end: finish a row without a newline. */
 				if (rd->csv.pstate == CSV_ROW_NOT_BEGUN)
 					return KN_READ_END;
+				if (rd->csv.pstate == CSV_FIELD_BEGUN &&
+				    rd->csv.quoted && rd->have_hdr &&
+				    (r = resync(rd, err)) != 0)
+					return r;
 				if (rd->csv.pstate == CSV_FIELD_BEGUN &&
 				    rd->csv.quoted)
 					set_bad(rd, "the file ends inside a "
@@ -951,6 +957,43 @@ next_csv(struct kn_reader *rd, struct kn_record **recp, struct kn_error *err)
 		if ((r = make_row(rd, recp, err)) != 0)
 			return r;
 	}
+}
+
+/*
+ * The file ended inside a quoted field that began lines ago: a quote is
+ * missing, most likely on the record's first line.  Reject that line
+ * alone and read the lines after it again as rows, so that one stray
+ * quote costs one row, not the rest of the file.  0 when the record is
+ * one line (nothing to read again).
+ */
+static int
+resync(struct kn_reader *rd, struct kn_error *err)
+{
+	const char *p = rd->rec.data;
+	size_t n = rd->rec.len, i;
+
+	for (i = 0; i < n && p[i] != '\n' && p[i] != '\r'; i++)
+		;
+	if (i < n)
+		i += p[i] == '\r' && i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
+	if (i >= n || rd->rec_trunc)
+		return 0;
+	rd->pos = rd->len = 0;
+	if (buf_room(rd, n - i) == -1) {
+		kn_error_set(err, KN_ENOMEM, rd->name, 0, "out of memory");
+		return KN_READ_FATAL;
+	}
+	memcpy(rd->buf, p + i, n - i);
+	rd->len = n - i;
+	rd->line = rd->rec_line + 1;
+	rd->rec.len = i;
+	rd->rec.data[i] = '\0';
+	kn_buf_reset(&rd->bad);
+	set_bad(rd, "a quote opened on this line is never closed; the lines "
+	    "after it were read again as rows");
+	if (csv_start(rd, err) == -1)
+		return KN_READ_FATAL;
+	return bad_record(rd, err);
 }
 
 /* ---- JSON ---- */

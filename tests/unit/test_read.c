@@ -128,8 +128,17 @@ test_csv_bad(void **state)
 	struct kn_read_opts o = { 0 };
 
 	(void)state;
-	expect("a,b\n1,\"never closed\n2,3\n", NULL,
-	    "2 BAD the file ends inside a quoted field (a quote is "
+	/* one stray quote costs its line, not the rest of the file */
+	expect("a,b\n1,\"never closed\n2,3\n4,\"again\n5,6", NULL,
+	    "2 BAD a quote opened on this line is never closed; the lines "
+	    "after it were read again as rows\n"
+	    "3 {\"a\":\"2\",\"b\":\"3\"}\n"
+	    "4 BAD a quote opened on this line is never closed; the lines "
+	    "after it were read again as rows\n"
+	    "5 {\"a\":\"5\",\"b\":\"6\"}\n");
+	/* on the last line, nothing to read again */
+	expect("a,b\n1,2\n3,\"open", NULL, "2 {\"a\":\"1\",\"b\":\"2\"}\n"
+	    "3 BAD the file ends inside a quoted field (a quote is "
 	    "missing)\n");
 	expect("a,b\nx\xF2y,2\n3,4\n", NULL,
 	    "2 BAD invalid UTF-8 (byte 0xF2 at column 2); if the file comes "
