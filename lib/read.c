@@ -1043,7 +1043,16 @@ parse_object(struct kn_reader *rd, struct kn_record **recp,
 		long line = rd->rec_line + (jerr.line > 1 ? jerr.line - 1 : 0);
 
 		kn_buf_reset(&rd->bad);
-		if (jerr.column > 0)
+		/* Valid JSON that the tools cannot hold: say so plainly. */
+		if (json_error_code(&jerr) == json_error_null_character)
+			set_bad(rd, "a NUL character (\\u0000) in a string "
+			    "(column %d): text cannot hold one", jerr.column);
+		else if (json_error_code(&jerr) ==
+		    json_error_numeric_overflow)
+			set_bad(rd, "a number too large to hold (column %d); "
+			    "an id or a phone number belongs in quotes",
+			    jerr.column);
+		else if (jerr.column > 0)
 			set_bad(rd, "malformed JSON: %s (column %d)", jerr.text,
 			    jerr.column);
 		else

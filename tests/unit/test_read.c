@@ -180,6 +180,12 @@ test_jsonl(void **state)
 	    "5 BAD malformed JSON: duplicate object key near '\"a\"' "
 	    "(column 10)\n"
 	    "6 {\"z\":\"y\",\"a\":true}\n");
+	/* valid JSON the tools cannot hold, said plainly */
+	expect("{\"t\":\"a\\u0000b\"}\n{\"n\":9223372036854775808}\n", NULL,
+	    "1 BAD a NUL character (\\u0000) in a string (column 15): text "
+	    "cannot hold one\n"
+	    "2 BAD a number too large to hold (column 24); an id or a phone "
+	    "number belongs in quotes\n");
 }
 
 static void
