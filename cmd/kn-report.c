@@ -186,7 +186,12 @@ main(int argc, char *argv[])
 	const char *fields_path = NULL, *as_of_arg = NULL;
 	unsigned long nwarn = 0;
 	size_t nwins = 0, i;
-	int ch, rc, format = -1, quiet, status, to_given = 0;
+	int ch, rc, format = -1, format_from_path = 0, quiet, status;
+	int to_given = 0;
+	const char *csv_summary = "a CSV file holds one table; say which "
+	    "with --by";
+	const char *csv_digest = "the digest is written as text, md, html "
+	    "or json, not as CSV";
 
 	kn_opts_init(&o, "kn-report");
 	memset(&ropts, 0, sizeof(ropts));
@@ -280,12 +285,18 @@ main(int argc, char *argv[])
 		    "groups by problem");
 		return KN_EXIT_FATAL;
 	}
-	if (format == -1 && (format = kn_report_format_of_path(o.output)) ==
-	    -1)
-		format = KN_REPORT_TEXT;
+	if (format == -1) {
+		format_from_path = 1;
+		if ((format = kn_report_format_of_path(o.output)) == -1)
+			format = KN_REPORT_TEXT;
+	}
 	if (format == KN_REPORT_CSV && ropts.by == NULL) {
-		kn_msg(&o, "--format csv: a CSV file holds one table; say "
-		    "which with --by");
+		if (format_from_path)
+			kn_msg(&o, "-o \"%s\": %s", o.output, ropts.digest ?
+			    csv_digest : csv_summary);
+		else
+			kn_msg(&o, "--format csv: %s", ropts.digest ?
+			    csv_digest : csv_summary);
 		return KN_EXIT_FATAL;
 	}
 	vopts.format = (enum kn_report_format)format;

@@ -7,6 +7,7 @@
  * Text is aligned by display width (kn_text_width), not by bytes or
  * code points, so that Vietnamese labels line up on a terminal.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1879,12 +1880,21 @@ int
 kn_report_format_of_path(const char *path)
 {
 	const char *dot, *slash;
+	char ext[16];
+	size_t i;
 
 	if (path == NULL || (dot = strrchr(path, '.')) == NULL)
 		return -1;
 	if ((slash = strrchr(path, '/')) != NULL && slash > dot)
 		return -1;
-	return kn_report_format_parse(dot + 1);
+	/* "REPORT.HTML" from a Windows share is HTML too. */
+	for (i = 0; dot[i + 1] != '\0'; i++) {
+		if (i + 1 == sizeof(ext))
+			return -1;
+		ext[i] = (char)tolower((unsigned char)dot[i + 1]);
+	}
+	ext[i] = '\0';
+	return kn_report_format_parse(ext);
 }
 
 enum kn_order
@@ -1909,8 +1919,9 @@ kn_render(struct kn_buf *out, const struct kn_report *rep,
 	int rc = -1;
 
 	if (ro->format == KN_REPORT_CSV && rep->groups == NULL) {
-		kn_error_set(err, KN_EINVAL, NULL, 0, "csv holds one table: "
-		    "it needs --by");
+		kn_error_set(err, KN_EINVAL, NULL, 0, rep->problem_index !=
+		    NULL ? "the digest is not written as csv" : "csv holds "
+		    "one table: it needs --by");
 		return -1;
 	}
 	if (rep->problem_index != NULL) {

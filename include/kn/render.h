@@ -38,7 +38,10 @@ struct kn_render_opts {
 
 /* "text", "csv", "json", "md" (or "markdown"), "html"; -1 if unknown. */
 int	 kn_report_format_parse(const char *name);
-/* The format a file name's extension asks for (".html", ...), or -1. */
+/*
+ * The format a file name's extension asks for (".html", ".HTM", ...,
+ * in any case), or -1.
+ */
 int	 kn_report_format_of_path(const char *path);
 /* The order of groups a format wants for the keys of rep. */
 enum kn_order kn_report_order(const struct kn_report *rep,

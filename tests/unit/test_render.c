@@ -140,6 +140,15 @@ test_formats(void **state)
 	assert_int_equal(kn_report_format_of_path("a.md"), KN_REPORT_MD);
 	assert_int_equal(kn_report_format_of_path("out.d/report"), -1);
 	assert_int_equal(kn_report_format_of_path(NULL), -1);
+	/* Extensions in any case. */
+	assert_int_equal(kn_report_format_of_path("rep.HTML"), KN_REPORT_HTML);
+	assert_int_equal(kn_report_format_of_path("rep.Htm"), KN_REPORT_HTML);
+	assert_int_equal(kn_report_format_of_path("REP.MD"), KN_REPORT_MD);
+	assert_int_equal(kn_report_format_of_path("r.CSV"), KN_REPORT_CSV);
+	assert_int_equal(kn_report_format_of_path("r.Json"), KN_REPORT_JSON);
+	assert_int_equal(kn_report_format_of_path("r.TXT"), KN_REPORT_TEXT);
+	assert_int_equal(kn_report_format_of_path("r.PDF"), -1);
+	assert_int_equal(kn_report_format_of_path("r.htmlhtmlhtmlhtml"), -1);
 }
 
 /* A report over a few records. */
