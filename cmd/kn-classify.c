@@ -431,13 +431,18 @@ write_out(struct run *r, const char *data, size_t len,
 	fp = kn_output_fp(out);
 	if ((fn != NULL ? fn(m, fp) : (fwrite(data, 1, len, fp) == len ? 0 :
 	    -1)) == -1 || ferror(fp)) {
-		kn_msg(&r->o, "%s: %s", kn_output_name(out), strerror(errno ?
-		    errno : EIO));
+		/* A closed pipe says nothing with -q, as in kn_run_end. */
+		if (errno != EPIPE || !r->quiet)
+			kn_msg(&r->o, "%s: %s", kn_output_name(out),
+			    strerror(errno ? errno : EIO));
 		kn_output_abort(out);
 		return KN_EXIT_FATAL;
 	}
-	if (kn_output_commit(out, &err) == -1)
+	if (kn_output_commit(out, &err) == -1) {
+		if (err.code == KN_EPIPE && r->quiet)
+			return KN_EXIT_FATAL;
 		return kn_die(&r->o, &err);
+	}
 	return KN_EXIT_OK;
 }
 
