@@ -143,16 +143,28 @@ apply_window(struct kn_opts *o, struct kn_window *w,
 	return rc;
 }
 
-/* The columns of the terminal the text goes to; 0 when not one. */
+/*
+ * The columns text written to standard output may take: COLUMNS when
+ * set to a number, else the terminal's width; 0 (the default width)
+ * when it is not a terminal, or for a file of -o.
+ */
 static size_t
 terminal_width(const struct kn_opts *o)
 {
 	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	char *end;
+	long n;
 
 	if (o->output != NULL && strcmp(o->output, "-") != 0)
 		return 0;
+	if (cols != NULL && *cols != '\0') {
+		n = strtol(cols, &end, 10);
+		if (*end == '\0' && n > 0 && n <= 10000)
+			return (size_t)n;
+	}
 	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ,
-	    &ws) == -1 || ws.ws_col < 40)
+	    &ws) == -1 || ws.ws_col == 0)
 		return 0;
 	return ws.ws_col;
 }
