@@ -144,16 +144,28 @@ apply_window(struct kn_opts *o, struct kn_window *w,
 	return rc;
 }
 
-/* The columns of the terminal the text goes to; 0 when not one. */
+/*
+ * The columns text written to standard output may take: COLUMNS when
+ * set to a number, else the terminal's width; 0 (the default width)
+ * when it is not a terminal, or for a file of -o.
+ */
 static size_t
 terminal_width(const struct kn_opts *o)
 {
 	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	char *end;
+	long n;
 
 	if (o->output != NULL && strcmp(o->output, "-") != 0)
 		return 0;
+	if (cols != NULL && *cols != '\0') {
+		n = strtol(cols, &end, 10);
+		if (*end == '\0' && n > 0 && n <= 10000)
+			return (size_t)n;
+	}
 	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ,
-	    &ws) == -1 || ws.ws_col < 40)
+	    &ws) == -1 || ws.ws_col == 0)
 		return 0;
 	return ws.ws_col;
 }
@@ -192,7 +204,12 @@ main(int argc, char *argv[])
 	const char *fields_path = NULL, *as_of_arg = NULL;
 	unsigned long nwarn = 0;
 	size_t nwins = 0, i;
-	int ch, rc, format = -1, quiet, status, to_given = 0;
+	int ch, rc, format = -1, format_from_path = 0, quiet, status;
+	int to_given = 0;
+	const char *csv_summary = "a CSV file holds one table; say which "
+	    "with --by";
+	const char *csv_digest = "the digest is written as text, md, html "
+	    "or json, not as CSV";
 
 	kn_opts_init(&o, "kn-report");
 	memset(&ropts, 0, sizeof(ropts));
@@ -286,12 +303,18 @@ main(int argc, char *argv[])
 		    "groups by problem");
 		return KN_EXIT_FATAL;
 	}
-	if (format == -1 && (format = kn_report_format_of_path(o.output)) ==
-	    -1)
-		format = KN_REPORT_TEXT;
+	if (format == -1) {
+		format_from_path = 1;
+		if ((format = kn_report_format_of_path(o.output)) == -1)
+			format = KN_REPORT_TEXT;
+	}
 	if (format == KN_REPORT_CSV && ropts.by == NULL) {
-		kn_msg(&o, "--format csv: a CSV file holds one table; say "
-		    "which with --by");
+		if (format_from_path)
+			kn_msg(&o, "-o \"%s\": %s", o.output, ropts.digest ?
+			    csv_digest : csv_summary);
+		else
+			kn_msg(&o, "--format csv: %s", ropts.digest ?
+			    csv_digest : csv_summary);
 		return KN_EXIT_FATAL;
 	}
 	vopts.format = (enum kn_report_format)format;

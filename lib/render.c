@@ -7,6 +7,7 @@
  * Text is aligned by display width (kn_text_width), not by bytes or
  * code points, so that Vietnamese labels line up on a terminal.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,13 @@
 #include "render_priv.h"
 
 #define TEXT_WIDTH	100	/* columns of a text report, unless told */
-#define TEXT_LABEL_MIN	16	/* a label is never cut shorter */
+#define TEXT_WIDTH_MIN	20	/* never laid out narrower */
+#define TEXT_GAP	2	/* spaces between the columns of a table */
+#define TEXT_LABEL_KEEP	30	/* labels are cut this far before bars go, */
+#define TEXT_LABEL_MIN	16	/* this far before headings wrap further, */
+#define TEXT_LABEL_HARD	8	/* and this far when nothing else fits */
 #define TEXT_BAR	24	/* columns of the longest bar */
-#define TEXT_BAR_MIN	10
+#define TEXT_BAR_MIN	10	/* a bar narrower than this is left out */
 #define TEXT_WRAP	78	/* columns of the digest's paragraphs */
 #define HEADING_WORDS	12	/* words of a long text that make a heading */
 #define HEADING_WHOLE	20	/* a text of fewer words is its own heading */
@@ -424,6 +429,13 @@ kn_md_escape(struct kn_buf *out, const char *s, size_t len)
 	return 0;
 }
 
+/* What a cut text does not end with before its "…". */
+static int
+is_cut_punct(char c)
+{
+	return c == ' ' || c == ',' || c == ';' || c == ':' || c == '-';
+}
+
 /* The byte length of the longest prefix of s no wider than width. */
 static size_t
 prefix_of_width(const char *s, size_t len, size_t width, size_t *got)
@@ -458,7 +470,7 @@ kn_text_pad(struct kn_buf *out, const char *s, size_t width, int right)
 
 	if (w > width) {
 		len = prefix_of_width(s, len, width ? width - 1 : 0, &got);
-		while (len > 0 && s[len - 1] == ' ') {
+		while (len > 0 && is_cut_punct(s[len - 1])) {
 			len--;
 			got--;
 		}
@@ -478,6 +490,278 @@ kn_text_pad(struct kn_buf *out, const char *s, size_t width, int right)
 		if (kn_buf_addc(out, ' ') == -1)
 			return -1;
 	return 0;
+}
+
+/*
+ * The byte offset of the longest suffix of s no wider than width that
+ * starts on a character taking a column (never on a combining mark).
+ */
+static size_t
+suffix_of_width(const char *s, size_t len, size_t width)
+{
+	size_t i = len, j, w = 0, start = len, cw;
+
+	while (i > 0) {
+		for (j = i - 1; j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80;
+		    j--)
+			;
+		cw = kn_text_width(s + j, i - j);
+		if (w + cw > width)
+			break;
+		w += cw;
+		i = j;
+		if (cw > 0)
+			start = i;
+	}
+	return start;
+}
+
+/* A label and its length in bytes. */
+struct lab {
+	const char	*s;
+	size_t		 len;
+};
+
+/*
+ * The other labels of a column, distinct: sorted by their bytes (v) and
+ * by their bytes read from the end (r), to find those that begin alike
+ * and those that end alike.
+ */
+struct labelset {
+	struct lab	*v, *r;
+	size_t		 n;
+};
+
+#define AMBIGUOUS_SCAN	256	/* labels looked at for a cut at most */
+
+/* Compare the first (or, rev, the last) n bytes of a with t[0..n). */
+static int
+labcmpn(const struct lab *a, const char *t, size_t n, int rev)
+{
+	size_t k, m = a->len < n ? a->len : n;
+	unsigned char x, y;
+	int c;
+
+	if (!rev) {
+		if ((c = memcmp(a->s, t, m)) != 0)
+			return c;
+		return a->len < n ? -1 : 0;
+	}
+	for (k = 1; k <= m; k++) {
+		x = (unsigned char)a->s[a->len - k];
+		y = (unsigned char)t[n - k];
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return a->len < n ? -1 : 0;
+}
+
+/* The range [*lo, *hi) of v whose labels begin (or end: rev) with t. */
+static void
+label_range(const struct lab *v, size_t n, const char *t, size_t tl,
+    int rev, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = n, m;
+
+	while (a < b) {
+		m = a + (b - a) / 2;
+		if (labcmpn(&v[m], t, tl, rev) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	for (b = n; a < b;) {
+		m = a + (b - a) / 2;
+		if (labcmpn(&v[m], t, tl, rev) <= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*hi = a;
+}
+
+/*
+ * Would the cut of s that keeps s[0..hlen) and s[tpos..len) fit another
+ * label of the set as well, one that begins and ends alike?  Of the
+ * labels that begin alike and those that end alike, the fewer are
+ * looked at, the first AMBIGUOUS_SCAN of them at most, so that a column
+ * of many thousand labels costs little: where many begin and end alike,
+ * one that matches comes soon.
+ */
+static int
+ambiguous(const struct labelset *ls, const char *s, size_t len, size_t hlen,
+    size_t tpos)
+{
+	size_t plo, phi, slo, shi, tl = len - tpos, k;
+	const struct lab *m;
+	int by_head;
+
+	if (ls == NULL)
+		return 0;
+	label_range(ls->v, ls->n, s, hlen, 0, &plo, &phi);
+	if (phi - plo <= 1)		/* s alone begins so */
+		return 0;
+	slo = shi = 0;
+	if (phi - plo > AMBIGUOUS_SCAN)
+		label_range(ls->r, ls->n, s + tpos, tl, 1, &slo, &shi);
+	by_head = phi - plo <= AMBIGUOUS_SCAN || phi - plo <= shi - slo;
+	if (by_head && phi - plo > AMBIGUOUS_SCAN)
+		phi = plo + AMBIGUOUS_SCAN;
+	else if (!by_head && shi - slo > AMBIGUOUS_SCAN)
+		shi = slo + AMBIGUOUS_SCAN;
+	for (k = by_head ? plo : slo; k < (by_head ? phi : shi); k++) {
+		m = by_head ? &ls->v[k] : &ls->r[k];
+		if (m->len >= hlen + tl && (m->len != len ||
+		    memcmp(m->s, s, len) != 0) && memcmp(m->s, s, hlen) == 0 &&
+		    memcmp(m->s + m->len - tl, s + tpos, tl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The cut that keeps about hw columns of the head, the rest of the tail. */
+static void
+char_cut(const char *s, size_t len, size_t avail, size_t hw, size_t *hlen,
+    size_t *tpos)
+{
+	size_t got;
+
+	*hlen = prefix_of_width(s, len, hw, &got);
+	while (*hlen > 0 && s[*hlen - 1] == ' ') {
+		(*hlen)--;
+		got--;
+	}
+	*tpos = suffix_of_width(s, len, avail - got);
+	while (*tpos < len && s[*tpos] == ' ')
+		(*tpos)++;
+}
+
+#define CUT_ENDS	32	/* word ends and word starts tried in a cut */
+
+struct cut {
+	unsigned short	 h, t;		/* indexes of the head and tail */
+	unsigned short	 shorter, both;	/* columns of the shorter end, both */
+};
+
+/* The better cut first: the longer shorter end, then the fuller. */
+static int
+cmp_cut(const void *pa, const void *pb)
+{
+	const struct cut *a = pa, *b = pb;
+
+	if (a->shorter != b->shorter)
+		return a->shorter > b->shorter ? -1 : 1;
+	if (a->both != b->both)
+		return a->both > b->both ? -1 : 1;
+	return a->h != b->h ? (a->h < b->h ? -1 : 1) : (a->t < b->t ? -1 :
+	    a->t > b->t);
+}
+
+/*
+ * Where to cut s (wider than avail + 1 columns) in the middle: keep
+ * s[0..*hlen) and s[*tpos..len), at most avail columns together.  The
+ * cut must tell s from the other labels of its column (ls, or NULL)
+ * where it can.  Whole words at both ends when they fill at least two
+ * thirds of the room: the pair whose shorter end is the longest, so
+ * that both say something, then the one that fills more.  Else as many
+ * characters at each end, half and half or as near as tells s apart.
+ */
+static void
+middle_cut(const char *s, size_t len, size_t avail,
+    const struct labelset *ls, size_t *hlen, size_t *tpos)
+{
+	size_t hend[CUT_ENDS], hw[CUT_ENDS], tstart[CUT_ENDS], tpre[CUT_ENDS];
+	struct cut c[CUT_ENDS * CUT_ENDS];
+	size_t nh = 0, nt = 0, nc = 0, i = 0, run = 0, e, pw, tw, k, h, x, y;
+	long cp;
+	int n;
+
+	/* One pass: the widths of the heads and of what precedes tails. */
+	while (i < len) {
+		if (i > 0 && s[i - 1] == ' ' && s[i] != ' ') {
+			/* A word starts: keep the last CUT_ENDS of them. */
+			tstart[nt % CUT_ENDS] = i;
+			tpre[nt++ % CUT_ENDS] = run;
+		}
+		n = kn_utf8_decode(s + i, len - i, &cp);
+		run += cp < 0x80 ? cp >= 0x20 && cp != 0x7F :
+		    kn_text_width(s + i, (size_t)n);
+		i += (size_t)n;
+		if (s[i - 1] != ' ' && (i == len || s[i] == ' ') &&
+		    nh < CUT_ENDS) {
+			/* A word ends: a head, without its comma. */
+			for (e = i, pw = run; e > 0 && is_cut_punct(s[e - 1]);
+			    e--, pw--)
+				;
+			if (e > 0 && pw < avail) {
+				hend[nh] = e;
+				hw[nh++] = pw;
+			}
+		}
+	}
+	if (nt > CUT_ENDS)
+		nt = CUT_ENDS;
+	for (x = 0; x < nh; x++)
+		for (y = 0; y < nt; y++) {
+			tw = run - tpre[y];
+			if (tstart[y] <= hend[x] || hw[x] + tw > avail ||
+			    (hw[x] + tw) * 3 < avail * 2)
+				continue;
+			c[nc].h = (unsigned short)x;
+			c[nc].t = (unsigned short)y;
+			c[nc].shorter = (unsigned short)(hw[x] < tw ? hw[x] :
+			    tw);
+			c[nc++].both = (unsigned short)(hw[x] + tw);
+		}
+	qsort(c, nc, sizeof(*c), cmp_cut);
+	for (k = 0; k < nc; k++)
+		if (!ambiguous(ls, s, len, hend[c[k].h], tstart[c[k].t])) {
+			*hlen = hend[c[k].h];
+			*tpos = tstart[c[k].t];
+			return;
+		}
+	/* Characters: half and half, or the nearest split that is clear. */
+	for (k = 0; k < avail; k++) {
+		h = (avail + 1) / 2;
+		h = k % 2 ? h - (k + 1) / 2 : h + k / 2;
+		if (h == 0 || h >= avail)
+			continue;
+		char_cut(s, len, avail, h, hlen, tpos);
+		if (!ambiguous(ls, s, len, *hlen, *tpos))
+			return;
+	}
+	if (nc > 0) {		/* no cut tells it apart: the best words */
+		*hlen = hend[c[0].h];
+		*tpos = tstart[c[0].t];
+	} else
+		char_cut(s, len, avail, (avail + 1) / 2, hlen, tpos);
+}
+
+/* kn_text_pad_middle, telling s apart from the labels of ls. */
+static int
+pad_middle(struct kn_buf *out, const char *s, size_t width,
+    const struct labelset *ls)
+{
+	size_t len = strlen(s), w = kn_text_width(s, len), hlen, tpos;
+
+	if (w <= width || width < 5)
+		return kn_text_pad(out, s, width, 0);
+	middle_cut(s, len, width - 1, ls, &hlen, &tpos);
+	w = kn_text_width(s, hlen) + 1 + kn_text_width(s + tpos, len - tpos);
+	if (kn_buf_add(out, s, hlen) == -1 || kn_buf_adds(out, "…") == -1 ||
+	    kn_buf_add(out, s + tpos, len - tpos) == -1)
+		return -1;
+	for (; w < width; w++)
+		if (kn_buf_addc(out, ' ') == -1)
+			return -1;
+	return 0;
+}
+
+int
+kn_text_pad_middle(struct kn_buf *out, const char *s, size_t width)
+{
+	return pad_middle(out, s, width, NULL);
 }
 
 int
@@ -502,12 +786,29 @@ kn_text_bar(struct kn_buf *out, unsigned long value, unsigned long max,
 	return kn_buf_adds(out, part[eighths % 8]);
 }
 
-/* Word-wrap s into lines of width columns, each starting with indent. */
-static int
-wrap(struct kn_buf *out, const char *s, const char *indent, size_t width)
+/* Drop the spaces at the end of the line being written. */
+static void
+trim_line(struct kn_buf *out)
 {
-	size_t col = 0, iw = kn_text_width(indent, strlen(indent)), wlen, ww;
-	const char *p = s, *e;
+	while (out->len > 0 && out->data[out->len - 1] == ' ')
+		out->data[--out->len] = '\0';
+}
+
+/*
+ * Word-wrap s into lines of at most width columns: the first starts
+ * with first, the others with indent.  A word wider than a line is
+ * broken between characters.  Nothing when s has no word.
+ */
+static int
+wrap_hanging(struct kn_buf *out, const char *s, const char *first,
+    const char *indent, size_t width)
+{
+	size_t lead = kn_text_width(first, strlen(first));
+	size_t iw = kn_text_width(indent, strlen(indent));
+	size_t col = 0, room, wlen, ww, n, got;
+	const char *p = s, *e, *lead_s = first;
+	long cp;
+	int open = 0;	/* the current line has its lead */
 
 	while (*p != '\0') {
 		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
@@ -519,20 +820,52 @@ wrap(struct kn_buf *out, const char *s, const char *indent, size_t width)
 			;
 		wlen = (size_t)(e - p);
 		ww = kn_text_width(p, wlen);
-		if (col > 0 && iw + col + 1 + ww > width) {
+		room = width > lead ? width - lead : 1;
+		if (open && col + 1 + ww > room) {
 			if (kn_buf_addc(out, '\n') == -1)
 				return -1;
+			open = 0;
 			col = 0;
+			lead = iw;
+			lead_s = indent;
+			room = width > lead ? width - lead : 1;
 		}
-		if (col == 0 ? kn_buf_adds(out, indent) : kn_buf_addc(out,
-		    ' '))
+		if (!open) {
+			if (kn_buf_adds(out, lead_s) == -1)
+				return -1;
+			open = 1;
+		} else if (kn_buf_addc(out, ' ') == -1)
 			return -1;
+		else
+			col++;
+		/* A word wider than a whole line: as much as fits, then on. */
+		while (col == 0 && ww > room) {
+			n = prefix_of_width(p, wlen, room, &got);
+			if (n == 0)	/* a wide character in one column */
+				n = (size_t)kn_utf8_decode(p, wlen, &cp);
+			if (kn_buf_add(out, p, n) == -1 ||
+			    kn_buf_addc(out, '\n') == -1 ||
+			    kn_buf_adds(out, indent) == -1)
+				return -1;
+			p += n;
+			wlen -= n;
+			ww = kn_text_width(p, wlen);
+			lead = iw;
+			lead_s = indent;
+			room = width > lead ? width - lead : 1;
+		}
 		if (kn_buf_add(out, p, wlen) == -1)
 			return -1;
-		col += (col > 0) + ww;
+		col += ww;
 		p = e;
 	}
-	return col > 0 ? kn_buf_addc(out, '\n') : 0;
+	return open ? kn_buf_addc(out, '\n') : 0;
+}
+
+static int
+wrap(struct kn_buf *out, const char *s, const char *indent, size_t width)
+{
+	return wrap_hanging(out, s, indent, indent, width);
 }
 
 /* ---- the document ---- */
@@ -965,116 +1298,346 @@ text_rule(struct kn_buf *out, size_t width, const char *ch)
 	return 0;
 }
 
+/* The title, wrapped, over a double rule as wide as its widest line. */
 static int
-text_title(struct kn_buf *out, const char *title)
+text_title(struct kn_buf *out, const char *title, size_t width)
 {
-	if (kn_buf_adds(out, title) == -1 || kn_buf_addc(out, '\n') == -1 ||
-	    text_rule(out, kn_text_width(title, strlen(title)), "═") == -1)
+	size_t start = out->len, w, max = 0, i, ls;
+
+	if (wrap(out, title, "", width) == -1 ||
+	    (out->len == start && kn_buf_addc(out, '\n') == -1))
+		return -1;
+	for (i = ls = start; i < out->len; i++)
+		if (out->data[i] == '\n') {
+			if ((w = kn_text_width(out->data + ls, i - ls)) > max)
+				max = w;
+			ls = i + 1;
+		}
+	if (text_rule(out, max, "═") == -1)
 		return -1;
 	return kn_buf_adds(out, "\n\n");
 }
 
+/* "Label:  value" lines, the values aligned and wrapped under each other. */
 static int
-text_meta(struct kn_buf *out, const struct knp_doc *d)
+text_meta(struct kn_buf *out, const struct knp_doc *d, size_t width)
 {
 	size_t i, w, max = 0;
-	struct kn_buf l = KN_BUF_INIT;
+	struct kn_buf l = KN_BUF_INIT, ind = KN_BUF_INIT;
 
 	for (i = 0; i < d->nmeta; i++)
 		if ((w = kn_text_width(d->meta[i][0], strlen(d->meta[i][0]))) >
 		    max)
 			max = w;
+	for (i = 0; i < max + 2; i++)
+		if (kn_buf_addc(&ind, ' ') == -1)
+			goto fail;
 	for (i = 0; i < d->nmeta; i++) {
 		kn_buf_reset(&l);
 		if (kn_buf_adds(&l, d->meta[i][0]) == -1 ||
-		    kn_buf_addc(&l, ':') == -1 ||
-		    kn_text_pad(out, kn_buf_str(&l), max + 2, 0) == -1 ||
-		    kn_buf_adds(out, d->meta[i][1]) == -1 ||
-		    kn_buf_addc(out, '\n') == -1) {
-			kn_buf_free(&l);
-			return -1;
-		}
+		    kn_buf_addc(&l, ':') == -1)
+			goto fail;
+		w = kn_text_width(kn_buf_str(&l), l.len);
+		for (; w < max + 2; w++)
+			if (kn_buf_addc(&l, ' ') == -1)
+				goto fail;
+		w = out->len;
+		if (wrap_hanging(out, d->meta[i][1], kn_buf_str(&l),
+		    kn_buf_str(&ind), width) == -1)
+			goto fail;
+		if (out->len == w && (kn_buf_adds(out, d->meta[i][0]) == -1 ||
+		    kn_buf_adds(out, ":\n") == -1))	/* an empty value */
+			goto fail;
 	}
 	kn_buf_free(&l);
+	kn_buf_free(&ind);
 	return 0;
-}
-
-/* Drop the spaces at the end of the line being written. */
-static void
-trim_line(struct kn_buf *out)
-{
-	while (out->len > 0 && out->data[out->len - 1] == ' ')
-		out->data[--out->len] = '\0';
+fail:
+	kn_buf_free(&l);
+	kn_buf_free(&ind);
+	return -1;
 }
 
 /*
- * Fit a table into width columns: the bar shrinks first, then the
- * widest label column, as far as their minimums.  w[] holds the natural
- * widths; returns the width of the bar (0: no bar).
+ * A heading word-wrapped at width c: the words of its line number want
+ * (from 0) go to line, when line is not NULL; returns how many lines it
+ * takes.  A word wider than c has a line of its own (and is cut).
+ */
+static size_t
+head_wrap(const char *h, size_t c, size_t want, struct kn_buf *line)
+{
+	const char *p = h, *e;
+	size_t n = 0, col = 0, ww;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		ww = kn_text_width(p, (size_t)(e - p));
+		if (n > 0 && col + 1 + ww <= c)
+			col += 1 + ww;
+		else {
+			n++;
+			col = ww;
+		}
+		if (line != NULL && n == want + 1 && ((col > ww &&
+		    kn_buf_addc(line, ' ') == -1) || kn_buf_add(line, p,
+		    (size_t)(e - p)) == -1))
+			return 0;
+		p = e;
+	}
+	return n > 0 ? n : 1;
+}
+
+/*
+ * The narrowest width at which heading h takes at most n lines, none
+ * narrower than its longest word.
+ */
+static size_t
+head_width(const char *h, size_t n)
+{
+	size_t c = 1, full = kn_text_width(h, strlen(h)), ww;
+	const char *p, *e;
+
+	for (p = h; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		if ((ww = kn_text_width(p, (size_t)(e - p))) > c)
+			c = ww;
+	}
+	for (; c < full; c++)
+		if (head_wrap(h, c, 0, NULL) <= n)
+			return c;
+	return full;
+}
+
+/* Widen the label columns toward target, the narrowest first. */
+static size_t
+grow_labels(const struct knp_table *t, size_t *w, const size_t *target,
+    size_t room)
+{
+	size_t j, best;
+
+	while (room > 0) {
+		for (best = t->ncols, j = 0; j < t->ncols; j++)
+			if (!t->num[j] && w[j] < target[j] && (best ==
+			    t->ncols || w[j] < w[best]))
+				best = j;
+		if (best == t->ncols)
+			break;
+		w[best]++;
+		room--;
+	}
+	return room;
+}
+
+/*
+ * Widen number columns to target, the cheapest first, each all the way
+ * or not at all: a heading on one line less, or as it was.
+ */
+static size_t
+grow_numbers(const struct knp_table *t, size_t *w, const size_t *target,
+    size_t room)
+{
+	size_t j, best;
+
+	for (;;) {
+		for (best = t->ncols, j = 0; j < t->ncols; j++)
+			if (t->num[j] && w[j] < target[j] && target[j] - w[j] <=
+			    room && (best == t->ncols || target[j] - w[j] <
+			    target[best] - w[best]))
+				best = j;
+		if (best == t->ncols)
+			return room;
+		room -= target[best] - w[best];
+		w[best] = target[best];
+	}
+}
+
+/*
+ * Fit a table into width columns; w[] gets the width of each column,
+ * and the bar's width is returned (0: no bar; -1: out of memory).
+ * What gives way when the full layout is too wide, in this order: the
+ * bar shrinks to TEXT_BAR_MIN; the headings of number columns wrap onto
+ * two lines; the longest labels are cut to TEXT_LABEL_KEEP; the bar
+ * goes; labels are cut to TEXT_LABEL_MIN; headings wrap word by word;
+ * labels are cut to TEXT_LABEL_HARD.  Numbers are never cut: a table of
+ * them wider than the terminal stays wider.  The layout is built the
+ * other way round, from the narrowest one up, while there is room.
  */
 static size_t
 text_fit(const struct knp_table *t, size_t *w, size_t width, int bar)
 {
-	size_t j, used = 0, widest, barw = bar ? TEXT_BAR : 0;
+	size_t *lim, *two, *nat, i, j, cw, used = 0, room, barw = 0;
+
+	if ((lim = calloc(t->ncols * 3, sizeof(*lim))) == NULL)
+		return (size_t)-1;
+	two = lim + t->ncols;
+	nat = two + t->ncols;
+	for (j = 0; j < t->ncols; j++) {
+		nat[j] = kn_text_width(t->head[j], strlen(t->head[j]));
+		for (i = cw = 0; i < t->nrows; i++)
+			if ((w[j] = kn_text_width(knp_cell(t, i, j),
+			    strlen(knp_cell(t, i, j)))) > cw)
+				cw = w[j];
+		if (cw > nat[j])
+			nat[j] = cw;
+		if (t->num[j]) {
+			w[j] = head_width(t->head[j], (size_t)-1);
+			two[j] = head_width(t->head[j], 2);
+			if (w[j] < cw)
+				w[j] = cw;
+			if (two[j] < cw)
+				two[j] = cw;
+		} else
+			w[j] = nat[j] < TEXT_LABEL_HARD ? nat[j] :
+			    TEXT_LABEL_HARD;
+		used += w[j] + (j > 0 ? TEXT_GAP : 0);
+	}
+	room = width > used ? width - used : 0;
+	for (j = 0; j < t->ncols; j++)
+		lim[j] = nat[j] < TEXT_LABEL_MIN ? nat[j] : TEXT_LABEL_MIN;
+	room = grow_labels(t, w, lim, room);
+	room = grow_numbers(t, w, two, room);
+	for (j = 0; j < t->ncols; j++)
+		lim[j] = nat[j] < TEXT_LABEL_KEEP ? nat[j] : TEXT_LABEL_KEEP;
+	room = grow_labels(t, w, lim, room);
+	if (bar && room >= TEXT_GAP + TEXT_BAR_MIN) {
+		barw = TEXT_BAR_MIN;
+		room -= TEXT_GAP + TEXT_BAR_MIN;
+	}
+	room = grow_labels(t, w, nat, room);
+	room = grow_numbers(t, w, nat, room);
+	if (barw > 0)
+		barw += room < TEXT_BAR - barw ? room : TEXT_BAR - barw;
+	free(lim);
+	return barw;
+}
+
+/* The lines of the heading row, each column's heading at its foot. */
+static int
+text_head(struct kn_buf *out, const struct knp_table *t, const size_t *w)
+{
+	struct kn_buf l = KN_BUF_INIT;
+	size_t j, k, n, nlines = 1;
+	int rc = -1;
 
 	for (j = 0; j < t->ncols; j++)
-		used += w[j] + (j > 0 ? 2 : 0);
-	if (bar)
-		used += 2;
-	while (used + barw > width && barw > TEXT_BAR_MIN)
-		barw--;
-	while (used + barw > width) {
-		widest = t->ncols;
-		for (j = 0; j < t->ncols; j++)
-			if (!t->num[j] && w[j] > TEXT_LABEL_MIN &&
-			    (widest == t->ncols || w[j] > w[widest]))
-				widest = j;
-		if (widest == t->ncols)
-			break;
-		w[widest]--;
-		used--;
+		if ((n = head_wrap(t->head[j], w[j], 0, NULL)) > nlines)
+			nlines = n;
+	for (k = 0; k < nlines; k++) {
+		for (j = 0; j < t->ncols; j++) {
+			n = head_wrap(t->head[j], w[j], 0, NULL);
+			kn_buf_reset(&l);
+			if (k >= nlines - n && head_wrap(t->head[j], w[j],
+			    k - (nlines - n), &l) == 0)
+				goto out;
+			if ((j > 0 && kn_buf_adds(out, "  ") == -1) ||
+			    kn_text_pad(out, kn_buf_str(&l), w[j],
+			    t->num[j]) == -1)
+				goto out;
+		}
+		trim_line(out);
+		if (kn_buf_addc(out, '\n') == -1)
+			goto out;
 	}
-	return barw;
+	rc = 0;
+out:
+	kn_buf_free(&l);
+	return rc;
+}
+
+static int
+cmp_lab(const void *pa, const void *pb)
+{
+	const struct lab *a = pa, *b = pb;
+	int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+
+	return c != 0 ? c : (a->len < b->len ? -1 : a->len > b->len);
+}
+
+static int
+cmp_rlab(const void *pa, const void *pb)
+{
+	const struct lab *a = pa, *b = pb;
+	size_t al = a->len, bl = b->len;
+
+	for (; al > 0 && bl > 0; al--, bl--)
+		if (a->s[al - 1] != b->s[bl - 1])
+			return (unsigned char)a->s[al - 1] <
+			    (unsigned char)b->s[bl - 1] ? -1 : 1;
+	return al < bl ? -1 : al > bl;
+}
+
+/* The distinct labels of column j, for telling cuts apart. */
+static int
+labelset_of(struct labelset *ls, const struct knp_table *t, size_t j)
+{
+	size_t i, n = 0;
+
+	ls->n = 0;
+	if ((ls->v = calloc(2 * t->nrows + 2, sizeof(*ls->v))) == NULL)
+		return -1;
+	for (i = 0; i < t->nrows; i++) {
+		ls->v[n].s = knp_cell(t, i, j);
+		ls->v[n].len = strlen(ls->v[n].s);
+		n++;
+	}
+	qsort(ls->v, n, sizeof(*ls->v), cmp_lab);
+	for (i = 0; i < n; i++)
+		if (ls->n == 0 || cmp_lab(&ls->v[ls->n - 1], &ls->v[i]) != 0)
+			ls->v[ls->n++] = ls->v[i];
+	ls->r = ls->v + ls->n;
+	memcpy(ls->r, ls->v, ls->n * sizeof(*ls->r));
+	qsort(ls->r, ls->n, sizeof(*ls->r), cmp_rlab);
+	return 0;
+}
+
+/*
+ * A label cell: names cut in the middle so that they stay apart, long
+ * texts (a problem's) at the end.
+ */
+static int
+text_label(struct kn_buf *out, const struct knp_table *t, size_t j,
+    const char *s, size_t width, const struct labelset *ls)
+{
+	if (t->wide[j])
+		return kn_text_pad(out, s, width, 0);
+	return pad_middle(out, s, width, &ls[j]);
 }
 
 static int
 text_table(struct kn_buf *out, const struct knp_table *t, size_t width)
 {
-	size_t *w, i, j, cw, total = 0, barw;
+	struct labelset *ls = NULL;
+	size_t *w, i, j, total = 0, barw;
 	unsigned long max = 0;
 	size_t nbody = t->nrows - (size_t)t->has_total;
 	int rc = -1;
 
-	if (kn_buf_adds(out, t->title) == -1 || kn_buf_addc(out, '\n') == -1)
+	if (wrap(out, t->title, "", width) == -1)
 		return -1;
-	if (t->note != NULL && (kn_buf_adds(out, t->note) == -1 ||
-	    kn_buf_addc(out, '\n') == -1))
+	if (t->note != NULL && wrap(out, t->note, "", width) == -1)
 		return -1;
 	if (t->nrows == 0)
 		return kn_buf_addc(out, '\n');
 	if ((w = calloc(t->ncols, sizeof(*w))) == NULL)
 		return -1;
-	for (j = 0; j < t->ncols; j++) {
-		w[j] = kn_text_width(t->head[j], strlen(t->head[j]));
-		for (i = 0; i < t->nrows; i++) {
-			cw = kn_text_width(knp_cell(t, i, j), strlen(knp_cell(t,
-			    i, j)));
-			if (cw > w[j])
-				w[j] = cw;
-		}
-	}
 	for (i = 0; i < nbody; i++)
 		if (t->value[i] > max)
 			max = t->value[i];
-	barw = text_fit(t, w, width, max > 0 && !t->nobar);
+	if ((barw = text_fit(t, w, width, max > 0 && !t->nobar)) ==
+	    (size_t)-1 || (ls = calloc(t->ncols, sizeof(*ls))) == NULL)
+		goto out;
 	for (j = 0; j < t->ncols; j++)
-		total += w[j] + (j > 0 ? 2 : 0);
-	for (j = 0; j < t->ncols; j++)
-		if ((j > 0 && kn_buf_adds(out, "  ") == -1) ||
-		    kn_text_pad(out, t->head[j], w[j], t->num[j]) == -1)
+		if (!t->num[j] && labelset_of(&ls[j], t, j) == -1)
 			goto out;
-	trim_line(out);
-	if (kn_buf_addc(out, '\n') == -1 || text_rule(out, total, "─") == -1 ||
+	for (j = 0; j < t->ncols; j++)
+		total += w[j] + (j > 0 ? TEXT_GAP : 0);
+	if (text_head(out, t, w) == -1 || text_rule(out, total, "─") == -1 ||
 	    kn_buf_addc(out, '\n') == -1)
 		goto out;
 	for (i = 0; i < t->nrows; i++) {
@@ -1083,8 +1646,9 @@ text_table(struct kn_buf *out, const struct knp_table *t, size_t width)
 			goto out;
 		for (j = 0; j < t->ncols; j++)
 			if ((j > 0 && kn_buf_adds(out, "  ") == -1) ||
-			    kn_text_pad(out, knp_cell(t, i, j), w[j],
-			    t->num[j]) == -1)
+			    (t->num[j] ? kn_text_pad(out, knp_cell(t, i, j),
+			    w[j], 1) : text_label(out, t, j, knp_cell(t, i, j),
+			    w[j], ls)) == -1)
 				goto out;
 		if (i < nbody && barw > 0 && (kn_buf_adds(out, "  ") == -1 ||
 		    kn_text_bar(out, t->value[i], max, barw) == -1))
@@ -1095,6 +1659,9 @@ text_table(struct kn_buf *out, const struct knp_table *t, size_t width)
 	}
 	rc = kn_buf_addc(out, '\n');
 out:
+	for (j = 0; ls != NULL && j < t->ncols; j++)
+		free(ls[j].v);
+	free(ls);
 	free(w);
 	return rc;
 }
@@ -1104,8 +1671,8 @@ render_text(struct kn_buf *out, const struct knp_doc *d, size_t width)
 {
 	size_t i;
 
-	if (text_title(out, d->title) == -1 || text_meta(out, d) == -1 ||
-	    kn_buf_addc(out, '\n') == -1)
+	if (text_title(out, d->title, width) == -1 ||
+	    text_meta(out, d, width) == -1 || kn_buf_addc(out, '\n') == -1)
 		return -1;
 	for (i = 0; i < d->ntables; i++)
 		if (text_table(out, d->tables[i], width) == -1)
@@ -1539,6 +2106,15 @@ knp_department_list(struct kn_buf *out, const struct kn_problem *p, int en)
 
 /* ---- the digest in text ---- */
 
+/* The columns text may take. */
+static size_t
+text_width(const struct kn_render_opts *ro)
+{
+	if (ro->width == 0)
+		return TEXT_WIDTH;
+	return ro->width < TEXT_WIDTH_MIN ? TEXT_WIDTH_MIN : ro->width;
+}
+
 static int
 text_digest(struct kn_buf *out, const struct kn_report *rep,
     const struct kn_render_opts *ro)
@@ -1546,9 +2122,8 @@ text_digest(struct kn_buf *out, const struct kn_report *rep,
 	struct knp_doc d;
 	struct knp_table *tb;
 	struct kn_buf b = KN_BUF_INIT, l = KN_BUF_INIT;
-	size_t i, j;
-	size_t wrapw = ro->width > 0 && ro->width < TEXT_WRAP ? ro->width :
-	    TEXT_WRAP;
+	size_t i, j, width = text_width(ro);
+	size_t wrapw = width < TEXT_WRAP ? width : TEXT_WRAP;
 	int en = ro->english, rc = -1;
 
 	memset(&d, 0, sizeof(d));
@@ -1559,7 +2134,8 @@ text_digest(struct kn_buf *out, const struct kn_report *rep,
 	    doc_meta(&d, knp_word(en, KNP_W_PERIOD), &b) == -1 ||
 	    kn_render_day(&b, rep->opts.as_of, en) == -1 ||
 	    doc_meta(&d, knp_word(en, KNP_W_AS_OF), &b) == -1 ||
-	    text_title(out, d.title) == -1 || text_meta(out, &d) == -1 ||
+	    text_title(out, d.title, width) == -1 ||
+	    text_meta(out, &d, width) == -1 ||
 	    kn_buf_addc(out, '\n') == -1)
 		goto out;
 	if (rep->nproblems == 0) {
@@ -1573,7 +2149,7 @@ text_digest(struct kn_buf *out, const struct kn_report *rep,
 	kn_buf_reset(&b);
 	if ((tb = knp_digest_table(rep, ro)) == NULL)
 		goto out;
-	if (text_table(out, tb, ro->width ? ro->width : TEXT_WIDTH) == -1) {
+	if (text_table(out, tb, width) == -1) {
 		knp_table_free(tb);
 		goto out;
 	}
@@ -1582,12 +2158,17 @@ text_digest(struct kn_buf *out, const struct kn_report *rep,
 		const struct kn_digest_field *f = &rep->fields[i];
 
 		kn_buf_reset(&l);
+		kn_buf_reset(&b);
 		if (kn_label_value(&l, "field", f->code, en, ro->fields) ==
-		    -1 || kn_buf_addf(out, "%zu. ", i + 1) == -1 ||
-		    add_upper(out, kn_buf_str(&l)) == -1 ||
-		    kn_buf_adds(out, "\n   ") == -1 ||
-		    knp_field_figures(out, f, en) == -1 ||
-		    kn_buf_adds(out, "\n\n") == -1)
+		    -1 || kn_buf_addf(&b, "%zu. ", i + 1) == -1 ||
+		    add_upper(&b, kn_buf_str(&l)) == -1 ||
+		    wrap_hanging(out, kn_buf_str(&b), "", "   ", wrapw) ==
+		    -1)
+			goto out;
+		kn_buf_reset(&b);
+		if (knp_field_figures(&b, f, en) == -1 ||
+		    wrap(out, kn_buf_str(&b), "   ", wrapw) == -1 ||
+		    kn_buf_addc(out, '\n') == -1)
 			goto out;
 		for (j = 0; j < f->nproblems; j++) {
 			const struct kn_problem *p = f->problems[j];
@@ -1879,12 +2460,21 @@ int
 kn_report_format_of_path(const char *path)
 {
 	const char *dot, *slash;
+	char ext[16];
+	size_t i;
 
 	if (path == NULL || (dot = strrchr(path, '.')) == NULL)
 		return -1;
 	if ((slash = strrchr(path, '/')) != NULL && slash > dot)
 		return -1;
-	return kn_report_format_parse(dot + 1);
+	/* "REPORT.HTML" from a Windows share is HTML too. */
+	for (i = 0; dot[i + 1] != '\0'; i++) {
+		if (i + 1 == sizeof(ext))
+			return -1;
+		ext[i] = (char)tolower((unsigned char)dot[i + 1]);
+	}
+	ext[i] = '\0';
+	return kn_report_format_parse(ext);
 }
 
 enum kn_order
@@ -1909,8 +2499,9 @@ kn_render(struct kn_buf *out, const struct kn_report *rep,
 	int rc = -1;
 
 	if (ro->format == KN_REPORT_CSV && rep->groups == NULL) {
-		kn_error_set(err, KN_EINVAL, NULL, 0, "csv holds one table: "
-		    "it needs --by");
+		kn_error_set(err, KN_EINVAL, NULL, 0, rep->problem_index !=
+		    NULL ? "the digest is not written as csv" : "csv holds "
+		    "one table: it needs --by");
 		return -1;
 	}
 	if (rep->problem_index != NULL) {
@@ -1938,7 +2529,7 @@ kn_render(struct kn_buf *out, const struct kn_report *rep,
 	if ((d = knp_doc_build(rep, ro)) == NULL)
 		goto out;
 	rc = ro->format == KN_REPORT_MD ? render_md(out, d) :
-	    render_text(out, d, ro->width ? ro->width : TEXT_WIDTH);
+	    render_text(out, d, text_width(ro));
 out:
 	knp_doc_free(d);
 	if (rc == -1)

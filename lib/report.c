@@ -328,6 +328,43 @@ cset_free(struct kn_cset *s)
 	s->nbytes = s->nfew = 0;
 }
 
+/* ---- NFC ---- */
+
+/*
+ * s in NFC, its length in *len: s itself when a quick scan shows it is
+ * (ASCII and precomposed Vietnamese, nearly every value), else its NFC
+ * form written in scratch.  Text that is not valid UTF-8 is taken as it
+ * is.  NULL when out of memory.
+ */
+static const char *
+nfc(struct kn_buf *scratch, const char *s, size_t *len)
+{
+	if (kn_text_nfc_quick(s, *len) || !kn_utf8_valid(s, *len, NULL))
+		return s;
+	kn_buf_reset(scratch);
+	if (kn_text_nfc(scratch, s, *len) == -1)
+		return NULL;
+	*len = scratch->len;
+	return kn_buf_str(scratch);
+}
+
+/* A copy of s in NFC; NULL when out of memory. */
+static char *
+nfc_dup(const char *s)
+{
+	struct kn_buf b = KN_BUF_INIT;
+	size_t len = strlen(s);
+	const char *n;
+
+	if ((n = nfc(&b, s, &len)) == NULL) {
+		kn_buf_free(&b);
+		return NULL;
+	}
+	if (n == s)
+		return strdup(s);
+	return kn_buf_detach(&b);
+}
+
 /* ---- tallies ---- */
 
 struct kn_tally *
@@ -382,6 +419,7 @@ kn_tally_free(struct kn_tally *t)
 	free(t->keys);
 	kn_map_free(t->index);
 	kn_buf_free(&t->kbuf);
+	kn_buf_free(&t->nbuf);
 	free(t);
 }
 
@@ -419,7 +457,7 @@ group_new(struct kn_tally *t, const char *const *vals)
 	if ((g->vals = calloc(t->nkeys + 1, sizeof(*g->vals))) == NULL)
 		goto fail;
 	for (i = 0; i < t->nkeys; i++)
-		if ((g->vals[i] = strdup(vals[i])) == NULL)
+		if ((g->vals[i] = nfc_dup(vals[i])) == NULL)
 			goto fail;
 	g->oldest = KN_DAY_MAX;
 	t->groups[t->ngroups++] = g;
@@ -434,6 +472,7 @@ kn_tally_add(struct kn_tally *t, const char *const *vals, long commune,
     long day)
 {
 	struct kn_group *g;
+	const char *v;
 	void **slot;
 	size_t i, len;
 	int created, rc;
@@ -441,8 +480,9 @@ kn_tally_add(struct kn_tally *t, const char *const *vals, long commune,
 	kn_buf_reset(&t->kbuf);
 	for (i = 0; i < t->nkeys; i++) {
 		len = strlen(vals[i]);
-		if (add_len(&t->kbuf, len) == -1 ||
-		    kn_buf_add(&t->kbuf, vals[i], len) == -1)
+		if ((v = nfc(&t->nbuf, vals[i], &len)) == NULL ||
+		    add_len(&t->kbuf, len) == -1 ||
+		    kn_buf_add(&t->kbuf, v, len) == -1)
 			return NULL;
 	}
 	if ((slot = kn_map_slot(t->index, kn_buf_str(&t->kbuf), t->kbuf.len,
@@ -653,6 +693,7 @@ kn_report_free(struct kn_report *rep)
 	free(rep->commune_rank);
 	kn_map_free(rep->commune_index);
 	cset_free(&rep->cset);
+	kn_buf_free(&rep->nbuf);
 	free(rep);
 }
 
@@ -752,10 +793,12 @@ long
 kn_report_commune(struct kn_report *rep, const char *name)
 {
 	void **slot;
+	size_t len = strlen(name);
 	int created;
 
-	if ((slot = kn_map_slot(rep->commune_index, name, strlen(name),
-	    &created)) == NULL)
+	if ((name = nfc(&rep->nbuf, name, &len)) == NULL ||
+	    (slot = kn_map_slot(rep->commune_index, name, len, &created)) ==
+	    NULL)
 		return -1;
 	if (created) {
 		size_t n = rep->ncommune_names;
@@ -810,6 +853,19 @@ reset_str(char **dst, const char *src)
 	return 0;
 }
 
+/* Replace *dst with a copy of src in NFC; -1 when out of memory. */
+static int
+reset_nfc(char **dst, const char *src)
+{
+	char *s;
+
+	if ((s = nfc_dup(src != NULL ? src : "")) == NULL)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
 static int
 answer_kind(const struct kn_record *r)
 {
@@ -826,13 +882,16 @@ answer_kind(const struct kn_record *r)
 }
 
 static int
-add_department(struct kn_problem *p, const char *d, int first)
+add_department(struct kn_problem *p, const char *d, int first,
+    struct kn_buf *scratch)
 {
-	size_t i;
+	size_t i, len = strlen(d);
 	char **ds;
 
 	if (*d == '\0')
 		return 0;
+	if ((d = nfc(scratch, d, &len)) == NULL)
+		return -1;
 	for (i = 0; i < p->ndepartments; i++)
 		if (strcmp(p->departments[i], d) == 0)
 			break;
@@ -894,7 +953,8 @@ digest_add(struct kn_report *rep, const struct kn_record *r, long commune,
 {
 	struct kn_buf key = KN_BUF_INIT;
 	struct kn_problem *p;
-	const char *id = kn_record_strz(r, "id");
+	const char *id = kn_record_strz(r, "id"), *k;
+	size_t len;
 	int is_rep, fresh, kind, rc;
 
 	if (strcmp(kn_record_strz(r, "status"), "duplicate") == 0)
@@ -904,14 +964,19 @@ digest_add(struct kn_report *rep, const struct kn_record *r, long commune,
 	if (key.len == 0 && kn_buf_addf(&key, "%s:%ld", kn_record_source(r),
 	    kn_record_line(r)) == -1)
 		return -1;
-	p = problem_get(rep, kn_buf_str(&key));
+	len = key.len;
+	if ((k = nfc(&rep->nbuf, kn_buf_str(&key), &len)) == NULL) {
+		kn_buf_free(&key);
+		return -1;
+	}
+	p = problem_get(rep, k);
 	is_rep = strcmp(id, kn_buf_str(&key)) == 0;
 	kn_buf_free(&key);
 	if (p == NULL)
 		return -1;
 	fresh = p->count == 0;
 	if (fresh || (is_rep && !p->has_rep)) {
-		if (reset_str(&p->field, kn_record_str(r, "field")) == -1 ||
+		if (reset_nfc(&p->field, kn_record_str(r, "field")) == -1 ||
 		    reset_str(&p->title, kn_record_str(r, "title")) == -1 ||
 		    reset_str(&p->text, kn_record_str(r, "text")) == -1)
 			return -1;
@@ -928,7 +993,8 @@ digest_add(struct kn_report *rep, const struct kn_record *r, long commune,
 			return -1;
 		p->answer_kind = kind;
 	}
-	if (add_department(p, kn_record_strz(r, "department"), is_rep) == -1)
+	if (add_department(p, kn_record_strz(r, "department"), is_rep,
+	    &rep->nbuf) == -1)
 		return -1;
 	p->count++;
 	p->nclosed += strcmp(kn_record_strz(r, "status"), "closed") == 0;

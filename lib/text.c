@@ -177,18 +177,41 @@ is_invisible_cp(long cp)
 	return c == UTF8PROC_CATEGORY_CC || c == UTF8PROC_CATEGORY_CF;
 }
 
+/*
+ * Every code point below U+0300 and every one of Latin Extended
+ * Additional (U+1E00 to U+1EFF, where Vietnamese letters with two marks
+ * live) is a starter that is its own NFC and composes with nothing
+ * before it, so a string of them alone is in NFC: ASCII and Vietnamese
+ * in NFC are read at the speed of a byte scan, without utf8proc.
+ */
+int
+kn_text_nfc_quick(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		if (u[i] < 0x80)
+			i++;
+		else if (u[i] < 0xCC && len - i >= 2)	/* below U+0300 */
+			i += 2;
+		else if (u[i] == 0xE1 && len - i >= 3 && u[i + 1] >= 0xB8 &&
+		    u[i + 1] <= 0xBB)			/* U+1E00 to U+1EFF */
+			i += 3;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 int
 kn_text_nfc(struct kn_buf *out, const char *s, size_t len)
 {
 	utf8proc_uint8_t *p = NULL;
 	utf8proc_ssize_t n;
-	size_t i;
 	int rc;
 
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			break;
-	if (i == len)
+	if (kn_text_nfc_quick(s, len))
 		return kn_buf_add(out, s, len);
 	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
 	    &p, UTF8PROC_STABLE | UTF8PROC_COMPOSE);

@@ -33,12 +33,16 @@ struct kn_render_opts {
 	int		 english;	/* --lang en */
 	const struct kn_fields *fields;	/* labels of field codes; or NULL */
 	const char	*title;		/* NULL: the default title */
-	size_t		 width;		/* columns of text; 0: 100 */
+	size_t		 width;		/* columns of text (20 at least);
+					   0: 100 */
 };
 
 /* "text", "csv", "json", "md" (or "markdown"), "html"; -1 if unknown. */
 int	 kn_report_format_parse(const char *name);
-/* The format a file name's extension asks for (".html", ...), or -1. */
+/*
+ * The format a file name's extension asks for (".html", ".HTM", ...,
+ * in any case), or -1.
+ */
 int	 kn_report_format_of_path(const char *path);
 /* The order of groups a format wants for the keys of rep. */
 enum kn_order kn_report_order(const struct kn_report *rep,
@@ -76,6 +80,13 @@ int	 kn_md_escape(struct kn_buf *out, const char *s, size_t len);
  */
 int	 kn_text_pad(struct kn_buf *out, const char *s, size_t width,
 	    int right);
+/*
+ * Append s left aligned in exactly width columns like kn_text_pad, but
+ * when too wide cut in the middle, keeping its beginning and its end,
+ * whole words where they fit: "Phòng Cảnh sát…trật tự xã hội", so that
+ * labels that begin alike stay apart.
+ */
+int	 kn_text_pad_middle(struct kn_buf *out, const char *s, size_t width);
 /* Append a bar of value/max of width columns in eighths of a block. */
 int	 kn_text_bar(struct kn_buf *out, unsigned long value,
 	    unsigned long max, size_t width);

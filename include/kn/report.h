@@ -107,6 +107,7 @@ struct kn_tally {
 	size_t		 cap;
 	struct kn_map	*index;
 	struct kn_buf	 kbuf;
+	struct kn_buf	 nbuf;		/* a value in NFC */
 };
 
 /* How kn_tally_sort orders the groups. */
@@ -122,8 +123,10 @@ void	 kn_tally_free(struct kn_tally *t);	/* accepts NULL */
 /*
  * Count one record whose key values are vals[0..nkeys); commune is its
  * commune's index (see kn_report_commune) or -1; day is kept when it is
- * the group's earliest.  The group is returned (NULL when out of
- * memory), so that the caller can give it a label.
+ * the group's earliest.  Values are compared in NFC, so that "Hạc
+ * Thành" composed and decomposed count as one group, whose vals are in
+ * NFC.  The group is returned (NULL when out of memory), so that the
+ * caller can give it a label.
  */
 struct kn_group *kn_tally_add(struct kn_tally *t, const char *const *vals,
 	    long commune, long day);
@@ -215,6 +218,7 @@ struct kn_report {
 	size_t		 problems_cap;
 	struct kn_buf	*vbufs;		/* one per key of by */
 	char		**vals;
+	struct kn_buf	 nbuf;		/* a name in NFC */
 };
 
 /*
@@ -240,7 +244,10 @@ int	 kn_report_add(struct kn_report *rep, const struct kn_record *r,
  */
 int	 kn_report_value(const struct kn_record *r, const char *key,
 	    struct kn_buf *buf, int *bad);
-/* The index of a commune name, added when new; -1 when out of memory. */
+/*
+ * The index of a commune name (compared, and kept, in NFC), added when
+ * new; -1 when out of memory.
+ */
 long	 kn_report_commune(struct kn_report *rep, const char *name);
 /*
  * Sort everything for output: groups by order, digest problems and

@@ -39,6 +39,12 @@ size_t	 kn_text_width(const char *s, size_t len);
 int	 kn_text_clean(struct kn_buf *out, const char *s, size_t len);
 /* Append the NFC form of valid UTF-8 s. */
 int	 kn_text_nfc(struct kn_buf *out, const char *s, size_t len);
+/*
+ * 1 when a quick scan shows valid UTF-8 s to be in NFC already: ASCII,
+ * Latin-1 and the precomposed Vietnamese letters are; 0 when s may not
+ * be (a combining mark, another script), and kn_text_nfc must tell.
+ */
+int	 kn_text_nfc_quick(const char *s, size_t len);
 /* Append the folded form of valid UTF-8 s. */
 int	 kn_text_fold(struct kn_buf *out, const char *s, size_t len);
 /*

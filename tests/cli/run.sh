@@ -16,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -eq 0 ]; then
 	set -- $(find "$here" -mindepth 2 -maxdepth 2 -type d | sort)
 fi
+unset COLUMNS	# text reports follow it; the cases that want it set it
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0

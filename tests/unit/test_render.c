@@ -55,6 +55,48 @@ test_pad(void **state)
 }
 
 static void
+check_middle(const char *s, size_t w, const char *want)
+{
+	struct kn_buf b = KN_BUF_INIT;
+
+	assert_int_equal(kn_text_pad_middle(&b, s, w), 0);
+	assert_string_equal(kn_buf_str(&b), want);
+	assert_int_equal(width(kn_buf_str(&b)), w);
+	kn_buf_free(&b);
+}
+
+/* Cut in the middle: what begins alike stays apart by its end. */
+static void
+test_pad_middle(void **state)
+{
+	struct kn_buf b = KN_BUF_INIT;
+
+	(void)state;
+	check_middle("Phòng Hậu cần", 16, "Phòng Hậu cần   ");
+	check_middle("Phòng Cảnh sát giao thông", 20,
+	    "Phòng…sát giao thông");
+	check_middle("Phòng Cảnh sát hình sự", 20, "Phòng Cảnh…hình sự  ");
+	check_middle("Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+	    25, "Phòng Cảnh…trật tự xã hội");
+	check_middle("Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu "
+	    "hộ", 25, "Phòng Cảnh…nạn, cứu hộ   ");
+	/* No comma before the ellipsis. */
+	check_middle("Trang thiết bị, phương tiện, trụ sở", 22,
+	    "Trang thiết bị…trụ sở ");
+	/* Words too long for the room: characters at both ends. */
+	check_middle("6d22394f950490c7", 10, "6d223…90c7");
+	/* NFD: a letter keeps its marks on either side of the cut. */
+	check_middle("Ha\xcc\xa3\x63Tha\xcc\x80nhHa\xcc\xa3\x63Tha\xcc\x80nh",
+	    8, "Ha\xcc\xa3\x63T…a\xcc\x80nh");
+	/* Too narrow to cut in the middle: at the end. */
+	check_middle("Phòng Cảnh sát", 4, "Phò…");
+	/* kn_text_pad drops a comma before its ellipsis too. */
+	assert_int_equal(kn_text_pad(&b, "Trang thiết bị, phương", 16, 0), 0);
+	assert_string_equal(kn_buf_str(&b), "Trang thiết bị… ");
+	kn_buf_free(&b);
+}
+
+static void
 test_bar(void **state)
 {
 	struct kn_buf b = KN_BUF_INIT;
@@ -140,6 +182,15 @@ test_formats(void **state)
 	assert_int_equal(kn_report_format_of_path("a.md"), KN_REPORT_MD);
 	assert_int_equal(kn_report_format_of_path("out.d/report"), -1);
 	assert_int_equal(kn_report_format_of_path(NULL), -1);
+	/* Extensions in any case. */
+	assert_int_equal(kn_report_format_of_path("rep.HTML"), KN_REPORT_HTML);
+	assert_int_equal(kn_report_format_of_path("rep.Htm"), KN_REPORT_HTML);
+	assert_int_equal(kn_report_format_of_path("REP.MD"), KN_REPORT_MD);
+	assert_int_equal(kn_report_format_of_path("r.CSV"), KN_REPORT_CSV);
+	assert_int_equal(kn_report_format_of_path("r.Json"), KN_REPORT_JSON);
+	assert_int_equal(kn_report_format_of_path("r.TXT"), KN_REPORT_TEXT);
+	assert_int_equal(kn_report_format_of_path("r.PDF"), -1);
+	assert_int_equal(kn_report_format_of_path("r.htmlhtmlhtmlhtml"), -1);
 }
 
 /* A report over a few records. */
@@ -285,6 +336,193 @@ test_text_aligned(void **state)
 	kn_fields_free(fs);
 }
 
+/* A report whose departments begin alike and run long. */
+static struct kn_report *
+long_report(int digest)
+{
+	static const char *const depts[] = {
+		"Phòng Cảnh sát giao thông",
+		"Phòng Cảnh sát hình sự",
+		"Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+		"Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ",
+		"Phòng Cảnh sát điều tra tội phạm về ma túy",
+		"Phòng Cảnh sát điều tra tội phạm về trật tự xã hội",
+		"Phòng Hậu cần"
+	};
+	struct kn_report_opts o;
+	struct kn_report *rep;
+	struct kn_buf warn = KN_BUF_INIT, j = KN_BUF_INIT;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	kn_window_init(&o.window);
+	kn_date_parse("2025-10-20", &o.as_of, NULL);
+	o.digest = digest;
+	assert_non_null(rep = kn_report_new(&o, NULL));
+	for (i = 0; i < 40; i++) {
+		struct kn_record *r;
+
+		kn_buf_reset(&j);
+		assert_int_equal(kn_buf_addf(&j, "{\"id\":\"r%zu\","
+		    "\"commune\":\"Xã số %zu\",\"field\":\"%s\","
+		    "\"status\":\"open\",\"department\":\"%s\","
+		    "\"due\":\"2025-10-%02zu\",\"text\":\"Đề nghị cấp "
+		    "kinh phí sửa chữa trụ sở làm việc của công an xã số %zu "
+		    "đã xuống cấp nghiêm trọng sau nhiều năm sử dụng mà "
+		    "chưa được đầu tư\"}", i, i % 13, i % 3 ? "equipment" :
+		    "admin_order", depts[i % 7], 1 + i % 28, i), 0);
+		assert_non_null(r = kn_record_from_json(kn_buf_str(&j), j.len,
+		    NULL));
+		assert_int_equal(kn_report_add(rep, r, &warn), 1);
+		kn_record_free(r);
+	}
+	kn_buf_free(&warn);
+	kn_buf_free(&j);
+	return rep;
+}
+
+static char *
+render_width(struct kn_report *rep, const struct kn_fields *fs, size_t w)
+{
+	struct kn_render_opts ro;
+	struct kn_buf out = KN_BUF_INIT;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.format = KN_REPORT_TEXT;
+	ro.fields = fs;
+	ro.width = w;
+	assert_int_equal(kn_render(&out, rep, &ro, NULL), 0);
+	return kn_buf_detach(&out);
+}
+
+/* The widest line of s, and how many lines hold a bar. */
+static size_t
+widest(const char *s, size_t *nbars)
+{
+	const char *p, *nl, *bar;
+	size_t w, max = 0;
+
+	*nbars = 0;
+	for (p = s; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if ((w = kn_text_width(p, (size_t)(nl - p))) > max)
+			max = w;
+		*nbars += (bar = strstr(p, "█")) != NULL && bar < nl;
+		if (*nl == '\0')
+			break;
+	}
+	return max;
+}
+
+/*
+ * How many different labels the body of the table under title has: the
+ * text of each row up to its first two spaces; -1 if two are the same.
+ */
+static int
+distinct_labels(const char *s, const char *title)
+{
+	const char *p, *nl, *e;
+	char seen[16][128];
+	size_t n = 0, k, len;
+	int rules = 0;
+
+	assert_non_null(p = strstr(s, title));
+	for (; rules < 2 && (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (strncmp(p, "─", 3) == 0) {
+			rules++;
+			continue;
+		}
+		if (rules == 0)
+			continue;
+		e = strstr(p, "  ");
+		len = (size_t)((e != NULL && e < nl ? e : nl) - p);
+		assert_true(len < sizeof(seen[0]) && n < 16);
+		for (k = 0; k < n; k++)
+			if (strlen(seen[k]) == len && memcmp(seen[k], p, len) ==
+			    0)
+				return -1;
+		memcpy(seen[n], p, len);
+		seen[n++][len] = '\0';
+	}
+	return (int)n;
+}
+
+/*
+ * Text fits the width it is given: bars shrink and go before labels
+ * are cut, labels cut in the middle stay apart, notes wrap.
+ */
+static void
+test_text_width(void **state)
+{
+	static const size_t widths[] = { 40, 50, 60, 80, 100, 120 };
+	struct kn_fields *fs;
+	struct kn_report *rep;
+	size_t i, nbars, w;
+	char *s;
+
+	(void)state;
+	assert_non_null(fs = kn_fields_load(NULL, NULL));
+	rep = long_report(0);
+	assert_int_equal(kn_report_finish(rep, KN_ORDER_COUNT), 0);
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		s = render_width(rep, fs, widths[i]);
+		w = widest(s, &nbars);
+		assert_true(w <= widths[i]);
+		if (widths[i] <= 40)
+			assert_int_equal(nbars, 0);
+		else if (widths[i] >= 80)
+			assert_true(nbars > 0);
+		/* The seven departments stay seven different labels. */
+		assert_int_equal(distinct_labels(s, "Theo đơn vị chủ trì\n"),
+		    7);
+		if (widths[i] >= 50)
+			assert_int_equal(distinct_labels(s, "Quá hạn theo đơn "
+			    "vị chủ trì\n"), 7);
+		free(s);
+	}
+	/* At 100 columns the longest name is whole, with a bar. */
+	s = render_width(rep, fs, 100);
+	assert_non_null(strstr(s, "Phòng Cảnh sát phòng cháy, chữa cháy và "
+	    "cứu nạn, cứu hộ  "));
+	free(s);
+	/*
+	 * Cut in the middle at 60: begin and end both show, and the two
+	 * that end alike keep enough of their beginning to differ.
+	 */
+	s = render_width(rep, fs, 60);
+	assert_non_null(strstr(s, "\nPhòng Cảnh sát quản…trật tự xã hội  "));
+	assert_non_null(strstr(s, "\nPhòng Cảnh sát điều…trật tự xã hội  "));
+	assert_non_null(strstr(s, "\nPhòng Cảnh sát điều…phạm về ma túy  "));
+	free(s);
+	s = render_width(rep, fs, 50);
+	/* The overdue table's note wraps, its heading too. */
+	assert_non_null(strstr(s, "\nChưa được trả lời khi đã hết hạn; "));
+	free(s);
+	/* Narrower than 20: laid out for 20. */
+	s = render_width(rep, fs, 5);
+	{
+		char *s20 = render_width(rep, fs, 20);
+
+		assert_string_equal(s, s20);
+		free(s20);
+	}
+	free(s);
+	kn_report_free(rep);
+
+	/* The digest: paragraphs and its table fit too. */
+	rep = long_report(1);
+	assert_int_equal(kn_report_finish(rep, KN_ORDER_COUNT), 0);
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		s = render_width(rep, fs, widths[i]);
+		assert_true(widest(s, &nbars) <= (widths[i] < 50 ? 50 :
+		    widths[i]));
+		free(s);
+	}
+	kn_report_free(rep);
+	kn_fields_free(fs);
+}
+
 static void
 test_md_and_digest(void **state)
 {
@@ -321,11 +559,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pad),
+		cmocka_unit_test(test_pad_middle),
 		cmocka_unit_test(test_bar),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_csv_json),
 		cmocka_unit_test(test_text_aligned),
+		cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_md_and_digest),
 	};
 

@@ -211,6 +211,40 @@ test_tally(void **state)
 	kn_tally_free(t);
 }
 
+/* NFC and NFD spellings of a value are one group, kept in NFC. */
+static void
+test_tally_nfc(void **state)
+{
+	static const char *const keys[] = { "commune", "field" };
+	const char *v[2];
+	struct kn_tally *t;
+
+	(void)state;
+	assert_non_null(t = kn_tally_new(keys, 2));
+	v[1] = "traffic";
+	v[0] = "Hạc Thành";
+	assert_non_null(kn_tally_add(t, v, 0, KN_DAY_MAX));
+	v[0] = "Ha\xCC\xA3" "c Tha\xCC\x80nh";	/* decomposed */
+	assert_non_null(kn_tally_add(t, v, 1, KN_DAY_MAX));
+	v[0] = "\xC4\x90o\xCC\x82ng So\xCC\x9Bn";	/* Đông Sơn, NFD */
+	assert_non_null(kn_tally_add(t, v, 2, KN_DAY_MAX));
+	v[0] = "Đông Sơn";
+	assert_non_null(kn_tally_add(t, v, 2, KN_DAY_MAX));
+	assert_non_null(kn_tally_add(t, v, 2, KN_DAY_MAX));
+	/* Not valid UTF-8: counted as it is, not refused. */
+	v[0] = "\xFFx";
+	assert_non_null(kn_tally_add(t, v, -1, KN_DAY_MAX));
+	assert_int_equal(t->ngroups, 3);
+	assert_int_equal(t->total, 6);
+	assert_int_equal(kn_tally_sort(t, KN_ORDER_COUNT), 0);
+	assert_string_equal(t->groups[0]->vals[0], "Đông Sơn");
+	assert_int_equal(t->groups[0]->count, 3);
+	assert_string_equal(t->groups[1]->vals[0], "Hạc Thành");
+	assert_int_equal(t->groups[1]->count, 2);
+	assert_int_equal(t->groups[1]->ncommunes, 2);
+	kn_tally_free(t);
+}
+
 /* Past a few communes a group's set turns into a bit set: same counts. */
 static void
 test_many_communes(void **state)
@@ -535,6 +569,59 @@ test_representative_later(void **state)
 	kn_report_free(rep);
 }
 
+/* The report counts a commune once, whatever its spelling's form. */
+static void
+test_report_nfc(void **state)
+{
+	static const char *const recs[] = {
+		"{\"id\":\"n1\",\"commune\":\"Hạc Thành\","
+		"\"department\":\"Phòng Hậu cần\",\"field\":\"f\","
+		"\"text\":\"a\"}",
+		"{\"id\":\"n2\",\"commune\":\"Ha\xCC\xA3" "c Tha\xCC\x80nh\","
+		"\"department\":\"Pho\xCC\x80ng Ha\xCC\xA3\xCC\x82u ca\xCC\x82\xCC\x80n\","
+		"\"field\":\"f\",\"text\":\"b\"}"
+	};
+	struct kn_report_opts o;
+	struct kn_report *rep;
+	char *warn;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	kn_window_init(&o.window);
+	o.as_of = day("2025-10-06");
+	o.by = "commune";
+	assert_non_null(rep = kn_report_new(&o, NULL));
+	warn = feed(rep, recs, 2);
+	free(warn);
+	assert_int_equal(kn_report_finish(rep, KN_ORDER_COUNT), 0);
+	assert_int_equal(rep->groups->ngroups, 1);
+	assert_string_equal(rep->groups->groups[0]->vals[0], "Hạc Thành");
+	assert_int_equal(rep->groups->groups[0]->count, 2);
+	assert_int_equal(rep->groups->groups[0]->ncommunes, 1);
+	assert_int_equal(rep->ncommunes, 1);
+	assert_int_equal(rep->ncommune_names, 1);
+	kn_report_free(rep);
+
+	/* The summary and the digest alike. */
+	o.by = NULL;
+	assert_non_null(rep = kn_report_new(&o, NULL));
+	warn = feed(rep, recs, 2);
+	free(warn);
+	assert_int_equal(kn_report_finish(rep, KN_ORDER_COUNT), 0);
+	assert_int_equal(rep->by_department->ngroups, 1);
+	assert_string_equal(rep->by_department->groups[0]->vals[0],
+	    "Phòng Hậu cần");
+	kn_report_free(rep);
+	o.digest = 1;
+	assert_non_null(rep = kn_report_new(&o, NULL));
+	warn = feed(rep, recs, 2);
+	free(warn);
+	assert_int_equal(kn_report_finish(rep, KN_ORDER_COUNT), 0);
+	assert_int_equal(rep->nproblems, 2);
+	assert_int_equal(rep->fields[0].ncommunes, 1);
+	kn_report_free(rep);
+}
+
 int
 main(void)
 {
@@ -543,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_overdue),
 		cmocka_unit_test(test_tally),
+		cmocka_unit_test(test_tally_nfc),
 		cmocka_unit_test(test_many_communes),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_summary),
@@ -551,6 +639,7 @@ main(void)
 		cmocka_unit_test(test_bad_keys),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_representative_later),
+		cmocka_unit_test(test_report_nfc),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -98,6 +98,37 @@ test_clean(void **state)
 }
 
 static void
+test_nfc(void **state)
+{
+	struct kn_buf b = KN_BUF_INIT;
+	const char *nfd = "Ha\xCC\xA3" "c Tha\xCC\x80nh";	/* Hạc Thành */
+	const char *nfc = "Hạc Thành";
+
+	(void)state;
+	/* ASCII, Latin-1, Vietnamese precomposed: surely NFC. */
+	assert_true(kn_text_nfc_quick("", 0));
+	assert_true(kn_text_nfc_quick("Hac Thanh", 9));
+	assert_true(kn_text_nfc_quick(nfc, strlen(nfc)));
+	assert_true(kn_text_nfc_quick("Đông Sơn, Ân Tiến, Nghị, Thuỷ, café",
+	    strlen("Đông Sơn, Ân Tiến, Nghị, Thuỷ, café")));
+	/* A combining mark, another script, a cut sequence: maybe not. */
+	assert_false(kn_text_nfc_quick(nfd, strlen(nfd)));
+	assert_false(kn_text_nfc_quick("日本", strlen("日本")));
+	assert_false(kn_text_nfc_quick("\xC3", 1));
+	assert_false(kn_text_nfc_quick("\xE1\xBB", 2));
+	kn_text_nfc(&b, nfd, strlen(nfd));
+	assert_string_equal(kn_buf_str(&b), nfc);
+	kn_buf_reset(&b);
+	kn_text_nfc(&b, nfc, strlen(nfc));
+	assert_string_equal(kn_buf_str(&b), nfc);
+	kn_buf_reset(&b);
+	/* A mark with nothing to compose with stays, still NFC. */
+	kn_text_nfc(&b, "x\xCC\x81", 3);
+	assert_string_equal(kn_buf_str(&b), "x\xCC\x81");
+	kn_buf_free(&b);
+}
+
+static void
 test_key_and_syllables(void **state)
 {
 	struct kn_buf b = KN_BUF_INIT;
@@ -141,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_nfc),
 		cmocka_unit_test(test_key_and_syllables),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_hash),
