@@ -11,6 +11,7 @@
 
 #include "kn/kn.h"
 #include "kn/abbrev.h"
+#include "knt.h"
 
 static void
 check_key(const struct kn_abbrev *a, const char *in, const char *want)
@@ -65,20 +66,17 @@ test_data_file(void **state)
 static void
 test_bad_file(void **state)
 {
-	char path[] = "/tmp/kn-test-abbrev-XXXXXX";
-	const char *text = "abbrev,expansion\nCAX,công an xã\ncax,khác\n";
+	char *path = knt_tmpfile("abbrev,expansion\nCAX,công an xã\n"
+	    "cax,khác\n");
 	struct kn_error err;
-	int fd;
 
 	(void)state;
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 	kn_error_clear(&err);
 	assert_null(kn_abbrev_load(path, &err));
 	assert_int_equal(err.line, 3);
 	assert_non_null(strstr(err.text, "repeated"));
 	unlink(path);
+	free(path);
 }
 
 int

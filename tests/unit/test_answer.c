@@ -14,6 +14,7 @@
 #include "kn/kn.h"
 #include "kn/abbrev.h"
 #include "kn/answer.h"
+#include "knt.h"
 
 static void
 make_terms(struct kn_terms *t, const struct kn_abbrev *ab, const char *s)
@@ -149,19 +150,6 @@ test_add_errors(void **state)
 	kn_kb_free(NULL);
 }
 
-static char *
-write_tmp(const char *text)
-{
-	char *path = strdup("/tmp/kn-test-answer-XXXXXX");
-	int fd;
-
-	assert_non_null(path);
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	return path;
-}
-
 static void
 test_load(void **state)
 {
@@ -170,12 +158,12 @@ test_load(void **state)
 	char *jl, *csv, *bad;
 
 	(void)state;
-	jl = write_tmp("{\"id\":\"k1\",\"question\":\"Cấp xe ô tô\",\"answer\":"
+	jl = knt_tmpfile("{\"id\":\"k1\",\"question\":\"Cấp xe ô tô\",\"answer\":"
 	    "\"Đã cấp\",\"field\":\"equipment\"}\n"
 	    "{\"id\":7,\"question\":\"Biên chế\",\"answer\":\"Đã bổ sung\"}\n");
-	csv = write_tmp("id,question,answer,field\n"
+	csv = knt_tmpfile("id,question,answer,field\n"
 	    "k3,Tập huấn,Đã tổ chức,personnel\n");
-	bad = write_tmp("id,question,answer\nk4,,Trả lời\n");
+	bad = knt_tmpfile("id,question,answer\nk4,,Trả lời\n");
 	assert_non_null(kb = kn_kb_new(NULL));
 	kn_error_clear(&err);
 	assert_int_equal(kn_kb_load(kb, jl, NULL, &err), 0);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kn/kn.h"
+#include "knt.h"
 
 static struct kn_record *
 rec(const char *json)
@@ -122,20 +123,15 @@ test_seen(void **state)
 	struct kn_intake *in;
 	struct kn_buf why = KN_BUF_INIT;
 	struct kn_record *out;
-	char path[] = "/tmp/kn-test-seen-XXXXXX";
-	int fd = mkstemp(path);
-	const char *ledger = "{\"id\":\"L1\",\"commune\":\"Hạc Thành\","
-	    "\"commune_code\":\"14797\",\"text\":\"cũ\"}\n";
+	char *path = knt_tmpfile("{\"id\":\"L1\",\"commune\":\"Hạc Thành\","
+	    "\"commune_code\":\"14797\",\"text\":\"cũ\"}\n");
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, ledger, strlen(ledger)),
-	    (ssize_t)strlen(ledger));
-	close(fd);
 	o.seen = path;
 	o.keep_duplicates = 1;
 	in = kn_intake_new(&o, NULL);
 	unlink(path);
+	free(path);
 	assert_non_null(in);
 	assert_int_equal(kn_intake_seen_count(in), 1);
 	assert_int_equal(take(in, "{\"id\":\"L1\",\"text\":\"khác\"}", &out,

@@ -11,19 +11,7 @@
 
 #include "kn/kn.h"
 #include "kn/merge.h"
-
-static char *
-write_tmp(const char *text)
-{
-	char *path = strdup("/tmp/kn-test-merge-XXXXXX");
-	int fd;
-
-	assert_non_null(path);
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	return path;
-}
+#include "knt.h"
 
 static struct kn_record *
 rec(const char *json)
@@ -47,7 +35,7 @@ test_apply(void **state)
 	char *path;
 
 	(void)state;
-	path = write_tmp("id,group,answer,answered_by,answered_at\n"
+	path = knt_tmpfile("id,group,answer,answered_by,answered_at\n"
 	    "p1,,Trả lời riêng,PC06,05/11/2025\n"
 	    ",p2,Trả lời chung,PV01,2025-11-06\n"
 	    "p9,,Không ai hỏi,PC06,\n"

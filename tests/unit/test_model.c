@@ -17,6 +17,7 @@
 
 #include "kn/kn.h"
 #include "kn/model.h"
+#include "knt.h"
 
 static const char *const classes[] = { "A", "B" };
 
@@ -311,19 +312,6 @@ test_explain(void **state)
 	kn_model_free(m);
 }
 
-static char *
-tmpfile_with(const char *text)
-{
-	char *path = strdup("/tmp/kn-test-model-XXXXXX");
-	int fd;
-
-	assert_non_null(path);
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	return path;
-}
-
 static const char saved_nb[] =
     "kn-classify-model 2\n"
     "# multinomial naive Bayes over folded syllable unigrams and bigrams;\n"
@@ -403,7 +391,7 @@ test_save_load(void **state)
 	assert_string_equal(buf, saved_nb);
 	free(buf);
 
-	path = tmpfile_with(saved_nb);
+	path = knt_tmpfile(saved_nb);
 	kn_error_clear(&err);
 	assert_non_null(l = kn_model_load(path, &err));
 	assert_int_equal(kn_model_params(l)->learner, KN_LEARNER_NB);
@@ -419,7 +407,7 @@ test_save_load(void **state)
 	kn_model_free(l);
 
 	/* Version 1 reads as the same naive Bayes. */
-	path = tmpfile_with(version1);
+	path = knt_tmpfile(version1);
 	assert_non_null(l = kn_model_load(path, &err));
 	kn_model_score(l, &tk, b);
 	assert_true(a[0] == b[0] && a[1] == b[1]);
@@ -435,7 +423,7 @@ test_save_load(void **state)
 	 * log 4, x(ho) = log 2 * log 2, x("xe ho") = log 2 * log 1 = 0;
 	 * length 1.
 	 */
-	path = tmpfile_with(logreg);
+	path = knt_tmpfile(logreg);
 	assert_non_null(l = kn_model_load(path, &err));
 	assert_int_equal(kn_model_params(l)->learner, KN_LEARNER_LOGREG);
 	assert_float_equal(kn_model_params(l)->l2, 0.001, 0);
@@ -466,7 +454,7 @@ static void
 bad(const char *text, long line, const char *what)
 {
 	struct kn_error err;
-	char *path = tmpfile_with(text);
+	char *path = knt_tmpfile(text);
 
 	kn_error_clear(&err);
 	assert_null(kn_model_load(path, &err));

@@ -15,6 +15,7 @@
 
 #include "kn/kn.h"
 #include "kn/route.h"
+#include "knt.h"
 
 static char tmpdir[64];
 static char paths[16][128];
@@ -242,40 +243,6 @@ test_priority_errors(void **state)
 	priorities_fail("phrase\ncháy lớn\n", 1, "priority");
 }
 
-/* The problems a loader reported, as "LINE text" lines. */
-struct got {
-	char	 lines[8][560];
-	int	 n;
-};
-
-static int
-collect(void *arg, const struct kn_error *e)
-{
-	struct got *g = arg;
-
-	if (g->n < 8)
-		snprintf(g->lines[g->n++], sizeof(g->lines[0]), "%ld %s",
-		    e->line, e->text);
-	return 0;
-}
-
-static void
-got_is(const struct got *g, const char *const *want)
-{
-	int i;
-
-	for (i = 0; want[i] != NULL; i++) {
-		if (i == g->n)
-			fail_msg("expected a problem \"%s\"", want[i]);
-		if (strncmp(g->lines[i], want[i], strlen(want[i])) != 0)
-			fail_msg("problem \"%s\", expected \"%s\"",
-			    g->lines[i], want[i]);
-	}
-	if (i != g->n)
-		fail_msg("%d problems, expected %d: the next is \"%s\"", g->n,
-		    i, g->lines[i]);
-}
-
 /*
  * Given somewhere to report them, the priority phrases and the
  * departments list every bad row, all the problems of each, and load
@@ -298,11 +265,11 @@ test_load_problems(void **state)
 		"5 a department needs a code and a name",
 		NULL
 	};
-	struct kn_problems probs = { collect, NULL, 0 };
+	struct kn_problems probs = { knt_collect, NULL, 0 };
 	struct kn_priorities *p;
 	struct kn_departments *d;
 	struct kn_error err;
-	struct got g;
+	struct knt_problems g;
 
 	(void)state;
 	memset(&g, 0, sizeof(g));
@@ -316,7 +283,7 @@ test_load_problems(void **state)
 	    "cháy. lớn,bogus\n"
 	    "đang cháy,urgent\n"), &probs, &err);
 	assert_non_null(p);
-	got_is(&g, pwant);
+	knt_problems_are(&g, pwant);
 	assert_int_equal(probs.n, 5);
 	assert_int_equal(kn_priorities_count(p), 2);
 	prio_is(p, NULL, "Nhà đang cháy, khẩn cấp", KN_PRIO_URGENT, NULL);
@@ -332,7 +299,7 @@ test_load_problems(void **state)
 	    "THAMMUU,\n"
 	    "PCCC,Cảnh sát PCCC và CNCH\n"), &probs, &err);
 	assert_non_null(d);
-	got_is(&g, dwant);
+	knt_problems_are(&g, dwant);
 	assert_int_equal(kn_departments_count(d), 2);
 	assert_int_equal(kn_departments_find(d, "PCCC"), 1);
 	kn_departments_free(d);

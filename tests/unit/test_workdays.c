@@ -12,6 +12,7 @@
 
 #include "kn/kn.h"
 #include "kn/workdays.h"
+#include "knt.h"
 
 static struct kn_calendar *shipped;
 
@@ -194,28 +195,16 @@ test_between(void **state)
 	    day("2025-10-03")), 0);
 }
 
-/* Write text to a temporary file; its name goes in path. */
-static void
-temp_file(char *path, size_t size, const char *text)
-{
-	int fd;
-
-	snprintf(path, size, "/tmp/kn-test-workdays-XXXXXX");
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (long)strlen(text));
-	close(fd);
-}
-
 static void
 load_fails(const char *text, long line, const char *what)
 {
 	struct kn_error err;
-	char path[64];
+	char *path = knt_tmpfile(text);
 
-	temp_file(path, sizeof(path), text);
 	kn_error_clear(&err);
 	assert_null(kn_calendar_load(path, NULL, &err));
 	unlink(path);
+	free(path);
 	assert_int_equal(err.line, line);
 	if (strstr(err.text, what) == NULL)
 		fail_msg("error \"%s\" does not say \"%s\"", err.text, what);
@@ -226,7 +215,7 @@ test_load_errors(void **state)
 {
 	struct kn_calendar *c;
 	struct kn_error err;
-	char path[64];
+	char *path;
 
 	(void)state;
 	load_fails("date,kind,name\n2025-02-30,holiday,x\n", 2,
@@ -239,31 +228,15 @@ test_load_errors(void **state)
 	load_fails("date,kind,name\n2025-01-01,holiday,x\n2025-01-01,holiday,"
 	    "y\n", 3, "twice");
 	load_fails("date,name\n2025-01-01,x\n", 1, "kind");
-	temp_file(path, sizeof(path), "date,kind,name\n2025-01-01,holiday,"
+	path = knt_tmpfile("date,kind,name\n2025-01-01,holiday,"
 	    "x\n2025-01-04,workday,y\n");
 	kn_error_clear(&err);
 	c = kn_calendar_load(path, NULL, &err);
 	unlink(path);
+	free(path);
 	assert_non_null(c);
 	due_is(c, "2025-01-03", 1, "2025-01-04");
 	kn_calendar_free(c);
-}
-
-/* The problems a loader reported, as "LINE text" lines. */
-struct got {
-	char	 lines[8][560];
-	int	 n;
-};
-
-static int
-collect(void *arg, const struct kn_error *e)
-{
-	struct got *g = arg;
-
-	if (g->n < 8)
-		snprintf(g->lines[g->n++], sizeof(g->lines[0]), "%ld %s",
-		    e->line, e->text);
-	return 0;
 }
 
 /* Given somewhere to report them, every bad row is listed and skipped. */
@@ -276,18 +249,18 @@ test_load_problems(void **state)
 		"4 2025-04-28 is a weekday",
 		"5 date \"2025-01-01\" is listed twice",
 		"6 date \"2300-01-01\" is outside 1900-2199",
+		NULL
 	};
-	struct kn_problems probs = { collect, NULL, 0 };
+	struct kn_problems probs = { knt_collect, NULL, 0 };
 	struct kn_calendar *c;
 	struct kn_error err;
-	struct got g;
-	char path[64];
-	size_t i;
+	struct knt_problems g;
+	char *path;
 
 	(void)state;
 	memset(&g, 0, sizeof(g));
 	probs.arg = &g;
-	temp_file(path, sizeof(path), "date,kind,name\n"
+	path = knt_tmpfile("date,kind,name\n"
 	    "2025-01-01,holiday,x\n"
 	    "2025-02-30,holliday,x\n"
 	    "2025-04-28,workday,x\n"
@@ -298,11 +271,7 @@ test_load_problems(void **state)
 	c = kn_calendar_load(path, &probs, &err);
 	assert_non_null(c);
 	assert_int_equal(probs.n, 5);
-	assert_int_equal(g.n, 5);
-	for (i = 0; i < 5; i++)
-		if (strncmp(g.lines[i], want[i], strlen(want[i])) != 0)
-			fail_msg("problem \"%s\", expected \"%s\"",
-			    g.lines[i], want[i]);
+	knt_problems_are(&g, want);
 	/* The good rows are in. */
 	assert_int_equal(kn_calendar_kind(c, day("2025-01-01")),
 	    KN_DAY_HOLIDAY);
@@ -312,6 +281,7 @@ test_load_problems(void **state)
 	assert_null(kn_calendar_load(path, NULL, &err));
 	assert_int_equal(err.line, 3);
 	unlink(path);
+	free(path);
 }
 
 int
