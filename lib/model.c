@@ -79,9 +79,13 @@ struct kn_model {
 	unsigned long	*stamp;		/* per row: the serial that saw it */
 	size_t		*at;		/* per row: its index below */
 	unsigned long	 serial;
-	size_t		*drow, *dfirst, *dcnt;
-	int		*dpair;		/* the feature is a bigram */
-	double		*dx;
+	struct dfeat {
+		size_t	 row;		/* its row in the model */
+		size_t	 first;		/* the token it was first seen at */
+		size_t	 cnt;		/* occurrences */
+		int	 pair;		/* a bigram */
+		double	 x;		/* its value in the vector */
+	}		*doc;
 	size_t		 nd, capd;
 };
 
@@ -189,11 +193,7 @@ kn_model_free(struct kn_model *m)
 	free(m->tab);
 	free(m->stamp);
 	free(m->at);
-	free(m->drow);
-	free(m->dfirst);
-	free(m->dcnt);
-	free(m->dpair);
-	free(m->dx);
+	free(m->doc);
 	free(m);
 }
 
@@ -1229,23 +1229,11 @@ static int
 grow_doc(struct kn_model *m)
 {
 	size_t cap = m->capd ? m->capd * 2 : 256;
-	void *p;
+	struct dfeat *p;
 
-	if ((p = realloc(m->drow, cap * sizeof(*m->drow))) == NULL)
+	if ((p = realloc(m->doc, cap * sizeof(*p))) == NULL)
 		return -1;
-	m->drow = p;
-	if ((p = realloc(m->dfirst, cap * sizeof(*m->dfirst))) == NULL)
-		return -1;
-	m->dfirst = p;
-	if ((p = realloc(m->dcnt, cap * sizeof(*m->dcnt))) == NULL)
-		return -1;
-	m->dcnt = p;
-	if ((p = realloc(m->dpair, cap * sizeof(*m->dpair))) == NULL)
-		return -1;
-	m->dpair = p;
-	if ((p = realloc(m->dx, cap * sizeof(*m->dx))) == NULL)
-		return -1;
-	m->dx = p;
+	m->doc = p;
 	m->capd = cap;
 	return 0;
 }
@@ -1261,7 +1249,7 @@ gather(struct kn_model *m, unsigned long long h, size_t i, int pair)
 		return 0;
 	r = s->row - 1;
 	if (m->stamp[r] == m->serial) {
-		m->dcnt[m->at[r]]++;
+		m->doc[m->at[r]].cnt++;
 		return 0;
 	}
 	if (m->nd == m->capd && grow_doc(m) == -1)
@@ -1269,10 +1257,10 @@ gather(struct kn_model *m, unsigned long long h, size_t i, int pair)
 	k = m->nd++;
 	m->stamp[r] = m->serial;
 	m->at[r] = k;
-	m->drow[k] = r;
-	m->dfirst[k] = i;
-	m->dpair[k] = pair;
-	m->dcnt[k] = 1;
+	m->doc[k].row = r;
+	m->doc[k].first = i;
+	m->doc[k].pair = pair;
+	m->doc[k].cnt = 1;
 	return 0;
 }
 
@@ -1301,19 +1289,19 @@ represent(struct kn_model *m, const struct kn_toks *tk)
 			return (size_t)-1;
 	}
 	for (k = 0; k < m->nd; k++) {
-		known += m->dcnt[k];
+		known += m->doc[k].cnt;
 		if (m->p.learner == KN_LEARNER_NB)
-			m->dx[k] = (double)m->dcnt[k];
+			m->doc[k].x = (double)m->doc[k].cnt;
 		else {
-			m->dx[k] = (m->dcnt[k] < LOG_TF ?
-			    m->log_tf[m->dcnt[k]] : log(1.0 +
-			    (double)m->dcnt[k])) * m->idf[m->drow[k]];
-			norm += m->dx[k] * m->dx[k];
+			m->doc[k].x = (m->doc[k].cnt < LOG_TF ?
+			    m->log_tf[m->doc[k].cnt] : log(1.0 +
+			    (double)m->doc[k].cnt)) * m->idf[m->doc[k].row];
+			norm += m->doc[k].x * m->doc[k].x;
 		}
 	}
 	if (norm > 0)
 		for (k = 0, norm = sqrt(norm); k < m->nd; k++)
-			m->dx[k] /= norm;
+			m->doc[k].x /= norm;
 	return known;
 }
 
@@ -1328,9 +1316,9 @@ kn_model_score(struct kn_model *m, const struct kn_toks *tk, double *out)
 	if ((known = represent(m, tk)) == (size_t)-1)
 		return 0;	/* out of memory: the bias alone */
 	for (k = 0; k < m->nd; k++) {
-		w = m->w + m->drow[k] * m->ncls;
+		w = m->w + m->doc[k].row * m->ncls;
 		for (j = 0; j < m->ncls; j++)
-			out[j] += m->dx[k] * w[j];
+			out[j] += m->doc[k].x * w[j];
 	}
 	return known;
 }
@@ -1359,13 +1347,13 @@ kn_model_explain(struct kn_model *m, const struct kn_toks *tk, size_t k,
 		return 0;
 	/* Keep the best max in out, by insertion: max is small. */
 	for (d = 0; d < m->nd; d++) {
-		w = m->w + m->drow[d] * m->ncls;
-		t.weight = m->dx[d] * ((double)w[k] - (double)w[k2]);
+		w = m->w + m->doc[d].row * m->ncls;
+		t.weight = m->doc[d].x * ((double)w[k] - (double)w[k2]);
 		if (!(t.weight > 0))
 			continue;
-		i = m->dfirst[d];
+		i = m->doc[d].first;
 		t.off = tk->t[i].off;
-		t.len = m->dpair[d] ? tk->t[i + 1].off + tk->t[i + 1].len -
+		t.len = m->doc[d].pair ? tk->t[i + 1].off + tk->t[i + 1].len -
 		    t.off : tk->t[i].len;
 		if (n == max && cmp_terms(&t, &out[n - 1]) >= 0)
 			continue;
