@@ -195,7 +195,7 @@ time_tail(const char *p)
 
 	while (*p == ' ' || *p == ',')
 		p++;
-	if (*p == 't' && isdigit((unsigned char)p[1]))
+	if ((*p == 't' || *p == 'T') && isdigit((unsigned char)p[1]))
 		p++;
 	word(&p, "luc");
 	if (*p == '\0')
@@ -203,7 +203,7 @@ time_tail(const char *p)
 	if (!isdigit((unsigned char)*p))
 		return 0;
 	while (*p != '\0') {
-		if (isdigit((unsigned char)*p) || strchr(":.+-z ", *p) != NULL) {
+		if (isdigit((unsigned char)*p) || strchr(":.+-zZ ", *p) != NULL) {
 			p++;
 			continue;
 		}
@@ -272,14 +272,49 @@ parse_words(const char *f, int *y, int *m, int *d)
 	return time_tail(p) ? 0 : -1;
 }
 
+/*
+ * A date in digits at p (Y-M-D, D/M/Y or D/M/YY, the same separator
+ * twice), then perhaps a time: 1 with *y, *m, *d; -1 when the digits
+ * are in no order a date has; 0 when it is not a date in digits.
+ */
+static int
+numeric(const char *p, int *y, int *m, int *d)
+{
+	long a, b, c;
+	int na, nb, nc;
+	char sep;
+
+	if ((a = digits(&p, 8, &na)) < 0 || (*p != '-' && *p != '/' &&
+	    *p != '.'))
+		return 0;
+	sep = *p++;
+	if ((b = digits(&p, 2, &nb)) < 0 || *p != sep)
+		return 0;
+	p++;
+	if ((c = digits(&p, 4, &nc)) < 0 || !time_tail(p))
+		return 0;
+	*m = (int)b;
+	if (na == 4 && nc <= 2) {		/* Y-M-D */
+		*y = (int)a;
+		*d = (int)c;
+	} else if (na <= 2 && nc == 4) {	/* D/M/Y */
+		*y = (int)c;
+		*d = (int)a;
+	} else if (na <= 2 && nc == 2) {	/* D/M/YY, as strptime %y */
+		*y = (c < 69 ? 2000 : 1900) + (int)c;
+		*d = (int)a;
+	} else
+		return -1;
+	return 1;
+}
+
 int
 kn_date_parse(const char *s, long *day, struct kn_error *err)
 {
 	struct kn_buf f = KN_BUF_INIT;
 	const char *p;
-	long a, b, c;
-	int na, nb, nc, y, m, d, rc;
-	char sep;
+	long a;
+	int na, y, m, d, rc;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
@@ -312,43 +347,28 @@ kn_date_parse(const char *s, long *day, struct kn_error *err)
 			return 0;
 		}
 	}
-	/* The rest on the folded form: "Thứ Hai" is "thu hai". */
+	/*
+	 * Digits first, as most dates come; then the folded form, where
+	 * "Thứ Hai, ngày 29/9/2025 lúc 8 giờ" is read too.
+	 */
+	if ((rc = numeric(s, &y, &m, &d)) != 0)
+		goto done;
 	if (kn_text_fold(&f, s, strlen(s)) == -1) {
 		kn_buf_free(&f);
 		kn_error_set(err, KN_ENOMEM, NULL, 0, "out of memory");
 		return -1;
 	}
 	p = skip_head(kn_buf_str(&f));
-	a = digits(&p, 8, &na);
-	if (a >= 0 && (*p == '-' || *p == '/' || *p == '.')) {
-		sep = *p++;
-		b = digits(&p, 2, &nb);
-		if (b >= 0 && *p == sep) {
-			p++;
-			c = digits(&p, 4, &nc);
-			if (c >= 0 && time_tail(p)) {
-				kn_buf_free(&f);
-				if (na == 4 && nc <= 2)		/* Y-M-D */
-					return finish((int)a, (int)b, (int)c,
-					    day, s, err);
-				if (na <= 2 && nc == 4)		/* D/M/Y */
-					return finish((int)c, (int)b, (int)a,
-					    day, s, err);
-				if (na <= 2 && nc == 2)		/* D/M/YY */
-					return finish((c < 69 ? 2000 : 1900) +
-					    (int)c, (int)b, (int)a, day, s,
-					    err);
-				goto bad;
-			}
-		}
+	if ((rc = numeric(p, &y, &m, &d)) != 0) {
+		kn_buf_free(&f);
+		goto done;
 	}
 	/* "ngày 5 tháng 9 năm 2025" */
-	p = skip_head(kn_buf_str(&f));
-	rc = parse_words(p, &y, &m, &d);
+	rc = parse_words(p, &y, &m, &d) == 0 ? 1 : 0;
 	kn_buf_free(&f);
-	if (rc == 0)
+done:
+	if (rc == 1)
 		return finish(y, m, d, day, s, err);
-bad:
 	kn_error_set(err, KN_EINVAL, NULL, 0, "\"%s\" is not a date "
 	    "(expected YYYY-MM-DD or DD/MM/YYYY)", s);
 	return -1;
