@@ -179,6 +179,18 @@ where_of(const struct kn_intake *in, long off)
 	return in->arena.data + off + strlen(in->arena.data + off) + 1;
 }
 
+/* Where the ledger or this run has id in the arena, or -1. */
+static long
+id_offset(const struct kn_intake *in, const char *id)
+{
+	long off;
+
+	if (kn_set_get(in->ids, kn_hash64(id, strlen(id)), &off) &&
+	    strcmp(in->arena.data + off, id) == 0)
+		return off;
+	return -1;
+}
+
 /*
  * Is r, whose content hash is h, already known?  Its id in the ledger
  * or the same commune and text: KN_DUPLICATE (in->dup_of says of what).
@@ -189,12 +201,10 @@ check_duplicate(struct kn_intake *in, const struct kn_record *r,
     unsigned long long h, int given_id, struct kn_buf *why)
 {
 	const char *id = kn_record_strz(r, "id");
-	unsigned long long hid = kn_hash64(id, strlen(id));
-	long off;
+	long off, idoff = id_offset(in, id);
 
-	if (kn_set_get(in->ids, hid, &off) && off < in->seen_end &&
-	    strcmp(in->arena.data + off, id) == 0) {
-		in->dup_of = off;
+	if (idoff >= 0 && idoff < in->seen_end) {
+		in->dup_of = idoff;
 		kn_buf_addf(why, "already in the ledger (id \"%s\")", id);
 		return KN_DUPLICATE;
 	}
@@ -208,23 +218,12 @@ check_duplicate(struct kn_intake *in, const struct kn_record *r,
 			    where_of(in, off));
 		return KN_DUPLICATE;
 	}
-	if (given_id && kn_set_get(in->ids, hid, &off) &&
-	    strcmp(in->arena.data + off, id) == 0) {
+	if (given_id && idoff >= 0) {
 		kn_buf_addf(why, "duplicate id \"%s\" (already used at %s)",
-		    id, where_of(in, off));
+		    id, where_of(in, idoff));
 		return KN_REJECT;
 	}
 	return KN_ACCEPT;
-}
-
-/* Has a record of the ledger or of this run this id? */
-static int
-id_used(const struct kn_intake *in, const char *id)
-{
-	long off;
-
-	return kn_set_get(in->ids, kn_hash64(id, strlen(id)), &off) &&
-	    strcmp(in->arena.data + off, id) == 0;
 }
 
 static unsigned long long
@@ -590,7 +589,7 @@ kn_intake_record(struct kn_intake *in, const struct kn_record *rec,
 		 * text): give the copy one of its own, from that id and where
 		 * the copy was read, so that ids stay unique and stable.
 		 */
-		if (!given_id && id_used(in, kn_record_strz(r, "id"))) {
+		if (!given_id && id_offset(in, kn_record_strz(r, "id")) >= 0) {
 			kn_buf_reset(&in->tmp);
 			kn_buf_addf(&in->tmp, "%ld", kn_record_line(rec));
 			snprintf(idbuf, sizeof(idbuf), "%016llx", hash_parts(
