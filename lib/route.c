@@ -1796,11 +1796,6 @@ due_date(struct kn_router *rt, const struct kn_record *rec,
 		    KN_ROUTE_BAD_DATE;
 		return;
 	}
-	kn_date_to_ymd(day, &y, &m, &d);
-	if (y < KN_ROUTE_YEAR_MIN || y > KN_ROUTE_YEAR_MAX) {
-		out->flags |= KN_ROUTE_FAR_DATE;
-		return;
-	}
 	if (rt->calendar_days) {
 		kn_date_format(day + out->sla_days, out->due);
 		return;

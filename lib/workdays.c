@@ -12,8 +12,8 @@
 #include "kn_private.h"
 #include "kn/workdays.h"
 
-#define YEAR_MIN 1900
-#define YEAR_MAX 2199
+#define YEAR_MIN KN_DATE_YEAR_MIN	/* the years kn_date_parse takes */
+#define YEAR_MAX KN_DATE_YEAR_MAX
 
 struct kn_calendar {
 	unsigned char	*kind;		/* enum kn_daykind of lo + i */
@@ -199,7 +199,7 @@ kn_calendar_load(const char *path, struct kn_problems *probs,
 		const char *ks = kn_record_strz(r, "kind");
 		long line = kn_record_line(r), day = 0;
 		enum kn_daykind kind = KN_DAY_USUAL;
-		int y, m, d, bad = 0;
+		int bad = 0;
 
 		/*
 		 * Every problem of the row is reported, then the row is
@@ -215,18 +215,12 @@ kn_calendar_load(const char *path, struct kn_problems *probs,
 			    "date \"%s\" is not a date as YYYY-MM-DD", ds) ==
 			    -1)
 				goto fail;
-		} else {
-			if (derr.code == KN_ERANGE)
-				y = YEAR_MIN - 1;
-			else
-				kn_date_to_ymd(day, &y, &m, &d);
-			if (y < YEAR_MIN || y > YEAR_MAX) {
-				bad = 1;
-				if (knp_problem(probs, err, t.path, line,
-				    "date \"%s\" is outside %d-%d", ds,
-				    YEAR_MIN, YEAR_MAX) == -1)
-					goto fail;
-			}
+		} else if (derr.code == KN_ERANGE) {
+			bad = 1;
+			if (knp_problem(probs, err, t.path, line,
+			    "date \"%s\" is outside %d-%d", ds, YEAR_MIN,
+			    YEAR_MAX) == -1)
+				goto fail;
 		}
 		if (strcmp(ks, "holiday") == 0)
 			kind = KN_DAY_HOLIDAY;

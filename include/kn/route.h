@@ -166,8 +166,8 @@ const struct kn_route_problem *kn_router_problem(const struct kn_router *r,
 #define KN_ROUTE_FAR_DATE	0x20	/* submitted before 1900 or after 2199 */
 
 /* The years a submitted date may be in to be counted from. */
-#define KN_ROUTE_YEAR_MIN	1900
-#define KN_ROUTE_YEAR_MAX	2199
+#define KN_ROUTE_YEAR_MIN	KN_DATE_YEAR_MIN	/* kn_date_parse's */
+#define KN_ROUTE_YEAR_MAX	KN_DATE_YEAR_MAX
 
 struct kn_route {
 	const char	*department;	/* its name */
