@@ -375,49 +375,67 @@ kept(const struct kn_model *m, const struct feat *f)
 	return f->df >= m->p.min_df;
 }
 
+/* The hash table and the per-row arrays for n rows; -1 out of memory. */
+static int
+alloc_rows(struct kn_model *m, size_t n)
+{
+	size_t size, k = n ? n : 1;
+
+	for (size = 64; size < n * 2 + 2; size *= 2)
+		;
+	if ((m->tab = calloc(size, sizeof(*m->tab))) == NULL ||
+	    (m->w = calloc(k * m->ncls, sizeof(*m->w))) == NULL ||
+	    (m->idf = calloc(k, sizeof(*m->idf))) == NULL ||
+	    (m->df = calloc(k, sizeof(*m->df))) == NULL ||
+	    (m->stamp = calloc(k, sizeof(*m->stamp))) == NULL ||
+	    (m->at = calloc(k, sizeof(*m->at))) == NULL)
+		return -1;
+	m->mask = size - 1;
+	m->nfeat = 0;
+	return 0;
+}
+
 /*
- * Number the kept features in map order, make the hash table and the
- * weight rows; a feature whose hash collides with an earlier one's (64
- * bits: never seen) is dropped.
+ * Give feature f, the map's entry i, the next row: its number + 1 (as
+ * f->row), or 0 when its hash collides with an earlier one's (64 bits:
+ * never seen), and it is dropped.
  */
+static size_t
+add_row(struct kn_model *m, struct feat *f, size_t i)
+{
+	const char *key;
+	struct slot *s;
+	size_t klen;
+
+	key = kn_map_key_at(m->feats, i, &klen);
+	s = find(m, feature_hash(key, klen));
+	if (s->row != 0)
+		return f->row = 0;
+	s->h = feature_hash(key, klen);
+	filter_add(m, s->h);
+	s->row = ++m->nfeat;
+	f->row = m->nfeat;
+	m->df[m->nfeat - 1] = f->df;
+	return f->row;
+}
+
+/* Number the kept features in map order, with the rows they need. */
 static int
 make_rows(struct kn_model *m)
 {
-	size_t i, n = kn_map_count(m->feats), size, nkept = 0;
-	const char *key;
+	size_t i, n = kn_map_count(m->feats), nkept = 0;
 	struct feat *f;
-	struct slot *s;
-	size_t klen;
 
 	for (i = 0; i < n; i++)
 		if (kept(m, kn_map_value_at(m->feats, i)))
 			nkept++;
-	for (size = 64; size < nkept * 2 + 2; size *= 2)
-		;
-	if ((m->tab = calloc(size, sizeof(*m->tab))) == NULL ||
-	    (m->w = calloc(nkept ? nkept * m->ncls : 1, sizeof(*m->w))) ==
-	    NULL || (m->idf = calloc(nkept ? nkept : 1, sizeof(*m->idf))) ==
-	    NULL || (m->df = calloc(nkept ? nkept : 1, sizeof(*m->df))) ==
-	    NULL || (m->stamp = calloc(nkept ? nkept : 1,
-	    sizeof(*m->stamp))) == NULL || (m->at = calloc(nkept ? nkept : 1,
-	    sizeof(*m->at))) == NULL)
+	if (alloc_rows(m, nkept) == -1)
 		return -1;
-	m->mask = size - 1;
-	m->nfeat = 0;
 	for (i = 0; i < n; i++) {
 		f = kn_map_value_at(m->feats, i);
 		f->row = 0;
-		if (!kept(m, f))
-			continue;
-		key = kn_map_key_at(m->feats, i, &klen);
-		s = find(m, feature_hash(key, klen));
-		if (s->row != 0)
-			continue;
-		s->h = feature_hash(key, klen);
-		filter_add(m, s->h);
-		s->row = ++m->nfeat;
-		f->row = m->nfeat;
-		m->df[m->nfeat - 1] = f->df;
+		if (kept(m, f))
+			add_row(m, f, i);
 	}
 	return 0;
 }
@@ -1071,36 +1089,16 @@ feature_line(struct loader *ld, struct kn_model *m, char *line,
 static int
 finish_loaded_logreg(struct kn_model *m, const double *w)
 {
-	size_t i, j, n = kn_map_count(m->feats), size, row;
-	const char *key;
+	size_t i, j, n = kn_map_count(m->feats), row;
 	struct feat *f;
-	struct slot *s;
-	size_t klen;
 
-	for (size = 64; size < n * 2 + 2; size *= 2)
-		;
-	if ((m->tab = calloc(size, sizeof(*m->tab))) == NULL ||
-	    (m->w = calloc(n ? n * m->ncls : 1, sizeof(*m->w))) == NULL ||
-	    (m->idf = calloc(n ? n : 1, sizeof(*m->idf))) == NULL ||
-	    (m->df = calloc(n ? n : 1, sizeof(*m->df))) == NULL ||
-	    (m->stamp = calloc(n ? n : 1, sizeof(*m->stamp))) == NULL ||
-	    (m->at = calloc(n ? n : 1, sizeof(*m->at))) == NULL)
+	if (alloc_rows(m, n) == -1)
 		return -1;
-	m->mask = size - 1;
-	m->nfeat = 0;
 	for (i = 0; i < n; i++) {
 		f = kn_map_value_at(m->feats, i);
-		row = f->row - 1;
-		key = kn_map_key_at(m->feats, i, &klen);
-		s = find(m, feature_hash(key, klen));
-		f->row = 0;
-		if (s->row != 0)	/* a 64-bit collision: keep the first */
+		row = f->row - 1;	/* its place in the file */
+		if (add_row(m, f, i) == 0)	/* a collision: keep the first */
 			continue;
-		s->h = feature_hash(key, klen);
-		filter_add(m, s->h);
-		s->row = ++m->nfeat;
-		f->row = m->nfeat;
-		m->df[m->nfeat - 1] = f->df;
 		for (j = 0; j < m->ncls; j++)
 			m->w[(m->nfeat - 1) * m->ncls + j] =
 			    (float)w[row * m->ncls + j];
